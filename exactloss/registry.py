@@ -1,0 +1,195 @@
+"""The check registry: every paper result exactloss can replay, by name.
+
+Each mathematical module registers its checks with :func:`register`: a name
+(``"lemma-4.3"``), the paper's label, the function (returning a
+:class:`~exactloss.evidence.Result`), its command-line options (as
+:class:`Option` records whose ``dest`` are the function's keyword arguments)
+and the default instances that ``exactloss check all`` runs.  The CLI and
+the public :func:`check` read only this registry.
+
+>>> import exactloss as xl
+>>> r = xl.check("lemma-2.1", widths="2,2,1", samples=2)
+>>> (r.result, r.holds, r.level)
+('Lemma 2.1', True, 'proved')
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Sequence
+
+from .errors import UnknownNameError
+from .evidence import Result
+
+# modules that register checks or commands; imported lazily by :func:`checks`
+MODULES: list[str] = [
+    "exactloss.backprop_checks",
+]
+
+
+@dataclass(frozen=True)
+class Option:
+    """One command-line option of a check: ``flag`` -> keyword argument ``dest``."""
+
+    flag: str
+    dest: str
+    type: Callable[[str], Any] = str
+    default: Any = None
+    help: str = ""
+    choices: Sequence[Any] | None = None
+    action: str | None = None  # e.g. "store_true"
+
+    def add_to(self, parser: Any) -> None:
+        kw: dict[str, Any] = {"dest": self.dest, "help": self.help, "default": None}
+        if self.action:
+            kw["action"] = self.action
+        else:
+            kw["type"] = self.type
+            if self.choices:
+                kw["choices"] = list(self.choices)
+        if self.default is not None and self.help and "default" not in self.help:
+            kw["help"] = f"{self.help} (default: {self.default})"
+        parser.add_argument(self.flag, **kw)
+
+
+@dataclass(frozen=True)
+class Instance:
+    """A default instance for ``check all``: keyword arguments and the expected verdict."""
+
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    expect: bool = True
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    paper: str
+    func: Callable[..., Result]
+    summary: str
+    options: tuple[Option, ...] = ()
+    instances: tuple[Instance, ...] = (Instance(),)
+    order: float = 0.0
+
+    def run(self, **kwargs: Any) -> Result:
+        t0 = time.perf_counter()
+        result = self.func(**kwargs)
+        if not isinstance(result, Result):  # pragma: no cover - programming error
+            raise TypeError(f"check {self.name} returned {type(result).__name__}, not Result")
+        return replace(result, seconds=time.perf_counter() - t0)
+
+
+@dataclass(frozen=True)
+class Command:
+    """A top-level CLI command other than ``check`` (``assumptions``, ``rank``, ``verify``, ...)."""
+
+    name: str
+    help: str
+    add_arguments: Callable[[Any], None]
+    run: Callable[[Any], int]
+
+
+_CHECKS: dict[str, Check] = {}
+_COMMANDS: dict[str, Command] = {}
+_LOADED = False
+
+
+def register(name: str, paper: str, func: Callable[..., Result], summary: str,
+             options: Sequence[Option] = (), instances: Sequence[Instance] = (Instance(),),
+             order: float | None = None) -> Check:
+    """Register a check (called at import time by the mathematical modules)."""
+    chk = Check(name, paper, func, summary, tuple(options), tuple(instances),
+                order if order is not None else _paper_order(paper))
+    _CHECKS[name] = chk
+    return chk
+
+
+def register_command(name: str, help: str, add_arguments: Callable[[Any], None], run: Callable[[Any], int]) -> None:
+    _COMMANDS[name] = Command(name, help, add_arguments, run)
+
+
+def _paper_order(paper: str) -> float:
+    import re
+
+    m = re.search(r"(\d+)\.(\d+)", paper)
+    return float(f"{m.group(1)}.{int(m.group(2)):03d}") if m else 99.0
+
+
+def _load() -> None:
+    global _LOADED
+    if _LOADED:
+        return
+    for mod in MODULES:
+        importlib.import_module(mod)
+    _LOADED = True
+
+
+def checks() -> list[Check]:
+    """Every registered check, in the paper's order."""
+    _load()
+    return sorted(_CHECKS.values(), key=lambda c: (c.order, c.name))
+
+
+def commands() -> list[Command]:
+    _load()
+    return list(_COMMANDS.values())
+
+
+def get(name: str) -> Check:
+    _load()
+    key = name.strip().lower()
+    if key not in _CHECKS:
+        raise UnknownNameError(f"unknown check {name!r}; known: {', '.join(c.name for c in checks())}")
+    return _CHECKS[key]
+
+
+def check(name: str, **kwargs: Any) -> Result:
+    """Run the check ``name`` (e.g. ``"lemma-4.3"``) with keyword arguments; returns its :class:`Result`."""
+    return get(name).run(**kwargs)
+
+
+# -- options shared by many checks -------------------------------------------
+
+def opt_widths(default: str = "3,4,3,2") -> Option:
+    return Option("--widths", "widths", str, default, "layer widths n_0,...,n_L, e.g. 3,4,3,2")
+
+
+def opt_samples(default: int = 3) -> Option:
+    return Option("--samples", "samples", int, default, "number of samples N")
+
+
+def opt_activation(default: str = "sigmoid") -> Option:
+    return Option("--activation", "activation", str, default,
+                  "activation: sigmoid, tanh, softplus[:alpha=A], identity, relu, generic, or an expression in t")
+
+
+def opt_loss(default: str = "squared") -> Option:
+    return Option("--loss", "loss", str, default,
+                  "loss: squared, pseudo-huber, blake-zisserman, corrupted-gaussian, cauchy, l1, l2, generic, "
+                  "or an expression in a")
+
+
+def opt_numbers(default: str = "ball", choices: Sequence[str] = ("exact", "ball", "mpmath", "float")) -> Option:
+    return Option("--numbers", "numbers", str, default, "number system", choices=choices)
+
+
+def opt_digits(default: int = 40) -> Option:
+    return Option("--digits", "digits", int, default, "working precision in decimal digits (ball, mpmath)")
+
+
+def opt_params() -> Option:
+    return Option("--params", "params", str, None, "parameter file (.json or .npz)")
+
+
+def opt_data() -> Option:
+    return Option("--data", "data", str, None, "data file (.json or .npz) with X (and Y)")
+
+
+def opt_seed(default: int = 0) -> Option:
+    return Option("--seed", "seed", int, default, "seed of the random instance")
+
+
+def opt_layer(default: int | None = None) -> Option:
+    return Option("--layer", "layer", int, default, "the layer k of the paper")
