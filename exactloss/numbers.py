@@ -104,6 +104,10 @@ def rational_matrix(rows: Any, where: str = "matrix", ndim: int = 2) -> np.ndarr
             bad = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
             raise DataError(f"{where}: entry {bad} is {arr[bad]}; remove NaN/inf entries")
     else:
+        if ndim == 2 and isinstance(rows, (list, tuple)) and rows and all(isinstance(r, (list, tuple, np.ndarray)) for r in rows):
+            lengths = sorted({len(r) for r in rows})
+            if len(lengths) > 1:
+                raise InputError(f"{where}: rows have different lengths {lengths}; every row needs the same number of entries")
         try:
             arr = np.array(rows, dtype=object)
         except ValueError:
@@ -282,6 +286,26 @@ def _compile_exact(expr: sp.Expr, var: sp.Symbol, what: str) -> Callable[[fmpq],
             return 1 / v ** (-n)
 
         return inv
+    if isinstance(expr, (sp.Max, sp.Min)):
+        parts = [_compile_exact(a, var, what) for a in expr.args]
+        pick = max if isinstance(expr, sp.Max) else min
+        return lambda x: pick(p(x) for p in parts)
+    if isinstance(expr, sp.Abs):
+        inner = _compile_exact(expr.args[0], var, what)
+        return lambda x: abs(inner(x))
+    if isinstance(expr, sp.sign):
+        inner = _compile_exact(expr.args[0], var, what)
+        return lambda x: fmpq((inner(x) > 0) - (inner(x) < 0))
+    if isinstance(expr, sp.Heaviside):
+        inner = _compile_exact(expr.args[0], var, what)
+
+        def step(x: fmpq) -> fmpq:
+            v = inner(x)
+            if v == 0:
+                raise DataError(f"{what}: not differentiable at {x} (a kink of the function); the value is undefined there")
+            return fmpq(1 if v > 0 else 0)
+
+        return step
     raise NotExactError(
         f"{what} is not a rational function ({expr} involves {type(expr).__name__}): its values at rational "
         "points are not rational, so exact arithmetic cannot represent them; use --numbers ball for certified "
@@ -520,6 +544,8 @@ class Float(NumberSystem):
 
     def array(self, M: Any, ndim: int | None = None) -> np.ndarray:
         if isinstance(M, np.ndarray) and M.dtype == self.dtype:
+            if M.size and not np.isfinite(M).all():
+                raise DataError("float array has NaN/inf entries; remove them")
             return M
         A = np.asarray(M)
         if A.dtype.kind not in "iuf":

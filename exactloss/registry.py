@@ -23,10 +23,16 @@ from typing import Any, Callable, Sequence
 from .errors import UnknownNameError
 from .evidence import Result
 
-# modules that register checks or commands; imported lazily by :func:`checks`
-MODULES: list[str] = [
-    "exactloss.backprop_checks",
-]
+# Modules that register checks or commands are the package's ``*_checks`` modules
+# (``backprop_checks``, ``construction_checks``, ...), discovered and imported
+# lazily by :func:`checks`, in alphabetical order.
+def _check_modules() -> list[str]:
+    import pkgutil
+
+    import exactloss
+
+    return sorted(f"exactloss.{m.name}" for m in pkgutil.iter_modules(exactloss.__path__)
+                  if m.name.endswith("_checks"))
 
 
 @dataclass(frozen=True)
@@ -121,7 +127,7 @@ def _load() -> None:
     global _LOADED
     if _LOADED:
         return
-    for mod in MODULES:
+    for mod in _check_modules():
         importlib.import_module(mod)
     _LOADED = True
 
