@@ -13,7 +13,7 @@ parameters and data are stored as exact rationals and converted on use.
 >>> P = Parameters.from_lists(W=[[[1, -1]], [[1], [2]]], b=[[0, 1], [0]])
 >>> X = [[1], ["1/2"]]
 >>> [str(v) for v in net.forward(P, X, Exact()).F[-1][:, 0]]
-['18', '9997/4096']
+['10', '4335/512']
 """
 
 from __future__ import annotations

@@ -486,7 +486,9 @@ class Ball(NumberSystem):
         return {"numbers": self.name, "level": self.level, "prec_bits": self.prec}
 
     def format(self, x: Any, digits: int | None = None) -> Any:
-        return format_number(x, digits or max(self.digits, 5))
+        # decimal conversion at the ball's own precision, so printing does not widen the radius
+        with self.scope():
+            return format_number(x, digits or max(self.digits, 5))
 
     def with_prec(self, prec: int) -> "Ball":
         return Ball(prec)
