@@ -99,6 +99,8 @@ def run_all(only: str | None = None, as_json: bool = False, out: Any = None) -> 
                 row = {"check": chk.name, "paper": chk.paper, "instance": inst.label or _label(inst.kwargs),
                        "holds": r.holds, "expected": inst.expect, "level": r.level, "ok": ok,
                        "seconds": round(time.perf_counter() - t0, 3), "reason": "" if ok else r.reason}
+                if as_json:
+                    row["record"] = r.to_json()  # the full certificate, for `exactloss verify`
             except ExactlossError as exc:
                 ok = False
                 row = {"check": chk.name, "paper": chk.paper, "instance": inst.label or _label(inst.kwargs),
