@@ -121,7 +121,9 @@ def zero_test(expr: sp.Expr) -> bool | None:
 
     1. ``expand`` (a polynomial identity in the atoms) -- proves 0;
     2. ``simplify`` after rewriting to ``exp`` -- proves 0 for identities such
-       as ``exp(2t)/(1 + exp(2t)) = 1/(1 + exp(-2t))``;
+       as ``exp(2t)/(1 + exp(2t)) = 1/(1 + exp(-2t))``; for Min/Max/Abs/Heaviside,
+       ``simplify`` of the ``Piecewise`` form, branch by branch (small expressions
+       only: SymPy's piecewise folding grows fast);
     3. otherwise, when no undefined function occurs, evaluate at a rational
        point in arb ball arithmetic: a ball excluding 0 certifies a non-zero.
     Never ``False`` merely because SymPy failed to simplify.
@@ -135,6 +137,13 @@ def zero_test(expr: sp.Expr) -> bool | None:
         e2 = e
     if e2 == 0:
         return True
+    if e.has(sp.Min, sp.Max, sp.Abs, sp.Heaviside, sp.sign, sp.Piecewise) and sp.count_ops(e) <= 40:
+        # piecewise functions (squared hinge, t/(1+|t|)): compare branch by branch
+        try:
+            if sp.simplify(sp.piecewise_fold(e.rewrite(sp.Piecewise))) == 0:
+                return True
+        except Exception:  # pragma: no cover - SymPy internals
+            pass
     from sympy.core.function import AppliedUndef
 
     if e.atoms(AppliedUndef):
@@ -268,10 +277,39 @@ def naive_confirmation(widths: Sequence[int], N: int, activation: str = "generic
     return True
 
 
+def _latex_lemma_2_1(widths: tuple[int, ...], N: int) -> str:
+    from .latex import lemma_2_1
+
+    return lemma_2_1(widths, N)
+
+
+def _c1_hypothesis(sigma: ScalarFunction, ell: ScalarFunction) -> str | None:
+    """Lemma 2.1's hypothesis sigma, l in C^1 (exactloss.analyticity).  Raises AssumptionError when it
+    fails; returns None when proved, or the reason it is undecided."""
+    from .analyticity import smooth
+    from .errors import AssumptionError
+
+    undecided = []
+    for f in (sigma, ell):
+        if f.generic:
+            continue
+        c = smooth(f.expr, f.var, 1)
+        if c.holds is False:
+            raise AssumptionError(f"Lemma 2.1 needs {f.kind} in C^1, but {f.describe()} is not: {c.reason}; "
+                                  + ("use sigmoid, tanh or softplus" if f.kind == "activation" else "use a C^1 loss"))
+        if c.holds is None:
+            undecided.append(f"{f.describe()}: {c.reason}")
+    return "; ".join(undecided) or None
+
+
 def confirm_lemma_2_1(widths: Sequence[int] | str = (3, 4, 3, 2), samples: int = 3,
                       activation: ScalarFunction | str = "generic", loss: ScalarFunction | str = "generic",
-                      method: str = "layerwise") -> Result:
-    """Lemma 2.1, proved with SymPy for the given widths and N = ``samples`` (see the module docstring)."""
+                      method: str = "layerwise", latex: bool = False) -> Result:
+    """Lemma 2.1, proved with SymPy for the given widths and N = ``samples`` (see the module docstring).
+
+    ``latex=True`` also puts the identities for these widths, with every shape, in
+    ``details["latex"]`` (an amsmath fragment, :func:`exactloss.latex.lemma_2_1`).
+    """
     t0 = time.perf_counter()
     widths = parse_widths(widths)
     N = int(samples)
@@ -281,7 +319,11 @@ def confirm_lemma_2_1(widths: Sequence[int] | str = (3, 4, 3, 2), samples: int =
         raise InputError(f"method {method!r}: use 'layerwise' or 'full'")
     sigma = _activation(activation)
     ell = _loss(loss)
+    hypothesis = _c1_hypothesis(sigma, ell)
     ok, steps = (_layerwise if method == "layerwise" else _full)(widths, N, sigma, ell)
+    if ok is True and hypothesis is not None:
+        ok = None
+        steps.append({"step": f"hypothesis sigma, l in C^1: undecided ({hypothesis})", "holds": None})
     P_count = sum(widths[k - 1] * widths[k] + widths[k] for k in range(1, len(widths)))
     generic = sigma.generic and ell.generic
     scope = ("every depth L whose layers have these shapes" if method == "layerwise"
@@ -309,6 +351,7 @@ def confirm_lemma_2_1(widths: Sequence[int] | str = (3, 4, 3, 2), samples: int =
         reason=why,
         instance={"widths": list(widths), "samples": N, "activation": sigma.describe(), "loss": ell.describe(),
                   "parameters": P_count},
-        details={"method": method, "steps": steps, "generic": generic, "sympy": sp.__version__},
+        details={"method": method, "steps": steps, "generic": generic, "sympy": sp.__version__,
+                 **({"latex": _latex_lemma_2_1(widths, N)} if latex else {})},
         seconds=time.perf_counter() - t0,
     )

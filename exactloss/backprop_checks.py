@@ -51,7 +51,9 @@ register(
     "backprop identities proved with SymPy (generic or concrete sigma, l)",
     options=(opt_widths("3,4,3,2"), opt_samples(3), opt_activation("generic"), opt_loss("generic"),
              Option("--method", "method", str, "layerwise", "layerwise (one-layer identities, every depth) or full",
-                    choices=("layerwise", "full"))),
+                    choices=("layerwise", "full")),
+             Option("--latex", "latex", help="print the identities for these widths as a LaTeX fragment (amsmath) "
+                    "instead of the explanation", action="store_true")),
     instances=(Instance({"widths": "3,4,3,2", "samples": 3}, label="generic sigma, l"),
                Instance({"widths": "3,3,2", "samples": 3, "method": "full"}, label="full Phi, generic"),
                Instance({"widths": "2,3,2", "samples": 2, "activation": "sigmoid", "loss": "cauchy"},

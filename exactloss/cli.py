@@ -77,7 +77,11 @@ def print_result(r: Result, as_json: bool) -> None:
 def _run_one(name: str, args: argparse.Namespace) -> int:
     chk = registry.get(name)
     r = chk.run(**_kwargs(chk, args))
-    print_result(r, args.json)
+    tex = r.details.get("latex") if getattr(args, "latex", False) and not args.json else None
+    if isinstance(tex, str):  # a check with --latex: the fragment alone, ready for `> slide.tex`
+        print(tex)
+    else:
+        print_result(r, args.json)
     return 0 if r.holds else 1
 
 
