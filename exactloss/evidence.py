@@ -96,6 +96,7 @@ class Result:
     clauses: tuple[Verdict, ...] = ()
     failed_hypothesis: str | None = None
     seconds: float = 0.0
+    source: Mapping[str, Any] = field(default_factory=dict)  # {"check": name, "arguments": {...}} to replay it
 
     def __post_init__(self) -> None:
         level_rank(self.level)
@@ -145,6 +146,7 @@ class Result:
             "instance": jsonable(self.instance),
             "details": jsonable(self.details),
             "clauses": [c.to_json() for c in self.clauses],
+            "source": jsonable(self.source),
         }
 
     @classmethod
@@ -161,6 +163,7 @@ class Result:
             clauses=tuple(Verdict(**c) for c in record.get("clauses", ())),
             failed_hypothesis=record.get("failed_hypothesis"),
             seconds=record.get("seconds", 0.0),
+            source=record.get("source") or {},
         )
 
     def dumps(self) -> str:

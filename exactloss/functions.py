@@ -217,9 +217,13 @@ def parse_spec(spec: str) -> tuple[str, list[str], dict[str, str]]:
     if ":" in text:
         text, inner = text.split(":", 1)
     elif text.endswith(")") and "(" in text and text.split("(", 1)[0].strip().replace("-", "").replace("_", "").isalnum():
-        head, inner = text.split("(", 1)
-        inner = inner[:-1]
-        text = head
+        head, body = text.split("(", 1)
+        body = body[:-1]
+        # "softplus(alpha=2)" or "softplus(2)" are parameters; "relu(t)" or "tanh(2*t)" are formulas
+        if all("=" in part or _is_number(part) for part in body.split(",") if part.strip()):
+            inner, text = body, head
+        else:
+            return text.strip(), [], {}
     for part in filter(None, (p.strip() for p in inner.split(","))):
         if "=" in part:
             k, v = part.split("=", 1)
@@ -227,3 +231,13 @@ def parse_spec(spec: str) -> tuple[str, list[str], dict[str, str]]:
         else:
             args.append(part)
     return text.strip().lower().replace("_", "-"), args, kwargs
+
+
+def _is_number(text: str) -> bool:
+    from fractions import Fraction
+
+    try:
+        Fraction(text.strip())
+        return True
+    except (ValueError, ZeroDivisionError):
+        return False

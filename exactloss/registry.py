@@ -84,7 +84,8 @@ class Check:
         result = self.func(**kwargs)
         if not isinstance(result, Result):  # pragma: no cover - programming error
             raise TypeError(f"check {self.name} returned {type(result).__name__}, not Result")
-        return replace(result, seconds=time.perf_counter() - t0)
+        source = result.source or {"check": self.name, "arguments": _replayable(kwargs)}
+        return replace(result, seconds=time.perf_counter() - t0, source=source)
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,21 @@ class Command:
 _CHECKS: dict[str, Check] = {}
 _COMMANDS: dict[str, Command] = {}
 _LOADED = False
+
+
+def _replayable(kwargs: dict[str, Any]) -> dict[str, Any] | None:
+    """The keyword arguments as JSON values, or None when some cannot be replayed from JSON (Python objects)."""
+    out = {}
+    for k, v in kwargs.items():
+        if v is None or isinstance(v, (bool, int, float, str)):
+            out[k] = v
+        elif isinstance(v, (list, tuple)) and all(isinstance(x, (bool, int, float, str)) for x in v):
+            out[k] = list(v)
+        elif hasattr(v, "__fspath__"):
+            out[k] = str(v)
+        else:
+            return None
+    return out
 
 
 def register(name: str, paper: str, func: Callable[..., Result], summary: str,

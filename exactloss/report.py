@@ -89,6 +89,7 @@ def result_from_record(record: Any, where: str = "<record>") -> Result:
     _field(record, where, "failed_hypothesis", (str, type(None)))
     _field(record, where, "instance", (dict,))
     _field(record, where, "details", (dict,))
+    _field(record, where, "source", (dict, type(None)))
     seconds = record.get("seconds", 0.0)
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
         raise FileFormatError(f"{where}: field \"seconds\" must be a number, got {seconds!r}")

@@ -33,3 +33,28 @@ def _explain_run(args: Any) -> int:
 
 register_command("explain", "re-read a saved --json result and print its explanation (nothing is recomputed)",
                  _explain_args, _explain_run)
+
+
+def _verify_args(p: Any) -> None:
+    p.add_argument("path", metavar="RESULT.json", help="a result saved with --json (also a `check all --json` record)")
+    p.add_argument("--digits", type=int, default=60, help="precision of the re-check in decimal digits (default: 60)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _verify_run(args: Any) -> int:
+    import json
+
+    from .verify import verify
+
+    r = verify(args.path, args.digits)
+    if args.json:
+        print(json.dumps(r.to_json(), indent=2))
+    else:
+        print(("verified: " if r.holds else "NOT verified: ") + r.reason)
+        for c in r.clauses:
+            print(f"  {'ok ' if c.holds else 'BAD'} {c.claim}: {c.reason}")
+    return 0 if r.holds else 1
+
+
+register_command("verify", "re-check a saved --json certificate at higher precision, without trusting its verdict",
+                 _verify_args, _verify_run)

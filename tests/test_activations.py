@@ -78,3 +78,8 @@ def test_float_sigmoid_matches_ball(x):
     b = s.scalar(Ball(128), x)
     f = s.value(Float(), np.array([x]))[0]
     assert abs(float(b.mid()) - f) <= 1e-15 * max(1, abs(f)) + 1e-300
+
+
+@pytest.mark.parametrize("spec,expr", [("relu(t)", "Max(0, t)"), ("tanh(2*t)", "tanh(2*t)")])
+def test_catalogue_name_applied_to_a_formula_is_an_expression(spec, expr):
+    assert str(activation(spec).expr) == expr
