@@ -3,14 +3,44 @@
 
 Every check returns a :class:`Result` saying what holds and how we know:
 ``proved`` (exact/symbolic), ``certified`` (rigorous ball bounds) or
-``numerical`` (floating point, no guarantee).
+``numerical`` (floating point, no guarantee); ``holds`` is True, False or
+None (undecided).  One entry point runs them all, by the paper's name:
 
 >>> import exactloss as xl
 >>> r = xl.check("lemma-2.1", widths="3,3,2", samples=3)
 >>> r.holds, r.level
 (True, 'proved')
 
-The public names below are imported on first use (PEP 562), so that
+The results, by paper number (``xl.check(NAME, **options)``; the options are
+the command's, ``exactloss check NAME --help``):
+
+=================  ==================================================================
+``lemma-2.1``       Lemma 2.1: backprop identities, proved with SymPy (generic sigma, l)
+``assumption-3.2``  Assumptions 3.2, clause by clause (samples, sigma, l)
+``lemma-3.3``       Lemma 3.3: sigmoid, tanh, softplus satisfy Assumption 3.2.2
+``theorem-3.4``     Theorem 3.4: rank([X, 1]) = N, the proof's induction replayed
+``lemma-3.5``       Lemma 3.5: exact form, certified loss bound, nearby critical point
+``definition-3.7``  Definitions 3.6/3.7: block Hessians, the paper's 4x4 examples
+``theorem-3.8``     Theorem 3.8 (main result): non-degenerate on some I containing k+1
+``corollary-3.9``   Corollary 3.9: non-degenerate local minima
+``theorem-3.10``    Theorem 3.10 (Morse): perturbations make critical points non-degenerate
+``lemma-4.1``       Lemma 4.1: each layer output is analytic in the parameters
+``deep-linear-rank`` Section 4: deep linear networks cap the rank; Lemma 4.3 fails for sigma = id
+``lemma-4.3``       Lemma 4.3: the construction, certified det E(alpha) and alpha_0, witness
+``lemma-4.4``       Lemma 4.4: rank deficiency is a null set (witness chain, Monte Carlo)
+``rank-scale``      Lemma 4.4 at scale: float64 rank certificates with rounding bounds
+``corollary-4.5``   Corollary 4.5: full rank in every epsilon-ball
+``assumption-5.2``  Assumptions 5.2 (Section 5)
+``theorem-5.3``     Theorem 5.3: separable features, exact hyperplane / Farkas certificates
+=================  ==================================================================
+
+Also: :class:`Network`, :class:`Parameters`, :func:`backprop` (Lemma 2.1 in any
+number system), the number systems :class:`Exact`, :class:`Ball`, :class:`MP`,
+:class:`Float`, :class:`Symbolic`, :func:`activation`, :func:`loss`, file I/O,
+:func:`verify` (re-check a saved certificate) and :mod:`exactloss.testing`
+(``assert_holds``, hypothesis strategies, a pytest plugin).
+
+The public names are imported on first use (PEP 562), so that
 ``import exactloss`` -- and the pytest plugin, which pytest loads in every
 project where exactloss is installed -- does not pay for SymPy, python-flint
 and NumPy until they are needed.
@@ -39,6 +69,14 @@ _EXPORTS = {
     "MP": "numbers", "Ball": "numbers", "Exact": "numbers", "Float": "numbers", "Symbolic": "numbers",
     "system": "numbers",
     "check": "registry", "checks": "registry",
+    "verify": "verify",
+    "activation_conditions": "assumptions", "loss_conditions": "assumptions", "samples_condition": "assumptions",
+    "assumption_3_2": "assumptions", "require_assumption_3_2": "assumptions", "assumption_5_2": "assumptions",
+    "lemma_3_3": "assumptions", "lemma_4_1": "assumptions", "figure_1": "plots",
+    "hvp": "hessian", "block_hessian": "hessian", "nonsingularity": "hessian",
+    "theorem_3_4": "theorems", "lemma_3_5": "theorems", "theorem_3_8": "theorems", "corollary_3_9": "theorems",
+    "lemma_3_5_bound": "lemma_3_5", "separable": "separability", "theorem_5_3": "theorem_5_3",
+    "theorem_3_10": "morse", "train": "training",
 }
 __all__ = sorted(_EXPORTS)
 
@@ -75,8 +113,11 @@ def _shadowed(name: str) -> property:
     return property(get, set_)
 
 
+import pkgutil as _pkgutil
+
+_SUBMODULES = {_m.name for _m in _pkgutil.iter_modules(__path__)}
 for _name, _mod in _EXPORTS.items():
-    if _name == _mod:
+    if _name in _SUBMODULES:  # e.g. backprop, lemma_3_5, verify: functions named like a submodule
         setattr(_Package, _name, _shadowed(_name))
 sys.modules[__name__].__class__ = _Package
 del _name, _mod

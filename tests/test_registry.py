@@ -22,3 +22,17 @@ def test_unknown_check():
 def test_every_check_has_instances_and_paper_label():
     for c in registry.checks():
         assert c.instances and c.paper and c.summary
+
+
+def test_help_lists_every_result_by_paper_number():
+    doc = xl.__doc__
+    for c in registry.checks():
+        assert f"``{c.name}``" in doc, f"add {c.name} to exactloss/__init__.py's list of results"
+
+
+def test_exports_are_functions_not_shadowing_submodules():
+    import importlib
+
+    for name in ("backprop", "lemma_3_5", "theorem_5_3", "verify"):
+        importlib.import_module(f"exactloss.{name}")
+        assert callable(getattr(xl, name)) and not isinstance(getattr(xl, name), type(xl))
