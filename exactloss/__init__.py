@@ -29,6 +29,7 @@ the command's, ``exactloss check NAME --help``):
 ``lemma-4.3``       Lemma 4.3: the construction, certified det E(alpha) and alpha_0, witness
 ``lemma-4.4``       Lemma 4.4: rank deficiency is a null set (witness chain, Monte Carlo)
 ``rank-scale``      Lemma 4.4 at scale: float64 rank certificates with rounding bounds
+``lemma-3.5-scale`` Lemma 3.5's certified loss bound at scale (float64, verified bounds)
 ``corollary-4.5``   Corollary 4.5: full rank in every epsilon-ball
 ``assumption-5.2``  Assumptions 5.2 (Section 5)
 ``theorem-5.3``     Theorem 5.3: separable features, exact hyperplane / Farkas certificates
@@ -77,6 +78,9 @@ _EXPORTS = {
     "theorem_3_4": "theorems", "lemma_3_5": "theorems", "theorem_3_8": "theorems", "corollary_3_9": "theorems",
     "lemma_3_5_bound": "lemma_3_5", "separable": "separability", "theorem_5_3": "theorem_5_3",
     "theorem_3_10": "morse", "train": "training",
+    "full_row_rank_float": "verified", "full_column_rank_float": "verified", "certify_layer_float": "verified",
+    "monte_carlo_full_rank": "verified", "verified_nonsingular": "verified", "lemma_3_5_float": "verified",
+    "synthetic": "datasets",
 }
 __all__ = sorted(_EXPORTS)
 
