@@ -428,7 +428,8 @@ def certify(params: Any, data: Any, activation: str = "sigmoid", loss: str = "sq
 
 
 def _certify_float(net: Any, P: Any, X: Any, Y: Any, ell: Any, layer: int | None) -> Result:
-    """Float path: rank certificates from :mod:`exactloss.verified`; the loss bound is numerical."""
+    """Float path: rank certificates from :mod:`exactloss.verified`; for the squared loss the bound of
+    :func:`exactloss.verified.lemma_3_5_float` (certified when the inputs are float64 numbers), else numerical."""
     from . import verified
     from .backprop import backprop
     from .numbers import Float
@@ -452,14 +453,32 @@ def _certify_float(net: Any, P: Any, X: Any, Y: Any, ell: Any, layer: int | None
             wc = verified.full_column_rank_float(F.array(P.W[l]))
             denom = denom * wc.sigma_min_lower if wc.full else None
     loss_bound = (gnorm / (2 * denom)) ** 2 if denom and ell.name == "squared" else None
+    bound_level = "numerical"
+    note = ""
+    if ell.name == "squared":
+        # every factor with rigorous float64 error bounds (exactloss.verified.lemma_3_5_float); its statement is
+        # about the float64 numbers, so it certifies the user's point only when every input is a float64 exactly
+        dyadic = all(float(x) == x for A in (*P.W, *P.b, X, Y) for x in np.asarray(A, dtype=object).flat)
+        rq = verified.lemma_3_5_float(net, P, X, Y, k)
+        if rq.holds and rq.details.get("loss_bound") is not None:
+            if dyadic:
+                loss_bound, bound_level = float(rq.details["loss_bound"]), rq.level
+            else:
+                note = " (certified only for the float64-rounded inputs: the given rationals are not float64 numbers)"
     checks = [{"check": f"rank([F_{k}, 1_N]) = N", "holds": cert.full, "level": cert.level,
                "certifies": info.get("certifies")},
-              {"check": "lemma-3.5 (quantitative), float", "holds": loss_bound is not None, "level": "numerical",
+              {"check": "lemma-3.5 (quantitative), float", "holds": loss_bound is not None, "level": bound_level,
                "loss_bound": loss_bound}]
+    if bound_level == "certified":
+        return Result("certify", True, "certified", "which of the paper's results apply at this point (float64 path)",
+                      f"certified: Phi - min Phi <= Phi <= {loss_bound:.6g} (quantitative Lemma 3.5, every factor with "
+                      "rigorous float64 error bounds)", {"widths": list(net.widths), "N": N},
+                      {"checks": checks, "loss_bound": loss_bound, "Phi_float": float(g.phi),
+                       "quantitative": rq.to_json()})
     return Result("certify", loss_bound is not None, "numerical" if loss_bound is not None else None,
                   "which of the paper's results apply at this point (float64 path)",
                   (f"numerical: Phi <= {loss_bound:.6g} (gradient norm and sigma' in float64, not rigorous; the rank "
-                   f"factor is {cert.level}); use --numbers ball for a certified bound") if loss_bound is not None else
+                   f"factor is {cert.level}){note}; use --numbers ball for a certified bound") if loss_bound is not None else
                   "condition (1) not certified in float64: no bound",
                   {"widths": list(net.widths), "N": N}, {"checks": checks, "loss_bound": loss_bound,
                                                          "Phi_float": float(g.phi)})
