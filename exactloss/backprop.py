@@ -64,6 +64,10 @@ class Gradients:
     grad_W: tuple[np.ndarray, ...]
     grad_b: tuple[np.ndarray, ...]
     forward: Forward
+    # intermediates of the formulas, kept for second-order work (exactloss.hessian):
+    l_prime: np.ndarray | None = None            # l'(F_L - Y)
+    sigma_prime: tuple[np.ndarray, ...] = ()     # sigma'(G_k), k = 1..L
+    upstream: tuple[np.ndarray, ...] = ()        # Delta_{k+1} W_{k+1}^T, k = 1..L-1
 
     @property
     def system(self) -> NumberSystem:
@@ -94,17 +98,20 @@ def backprop(net: Network, P: Parameters, X: Any, Y: Any, loss: ScalarFunction |
     with S.scope():
         R = fw.F[L] - Ys
         phi = ell.value(S, R).sum()
+        dl = ell.d(S, R)
+        ds = [sigma.d(S, Gk) for Gk in fw.G]
         Delta: list[np.ndarray] = [None] * L  # type: ignore[list-item]
+        up: list[np.ndarray] = [None] * (L - 1)  # type: ignore[list-item]
         # Lemma 2.1.1: Delta_L = l'(F_L - Y) o sigma'(G_L)
-        Delta[L - 1] = ell.d(S, R) * sigma.d(S, fw.G[L - 1])
+        Delta[L - 1] = dl * ds[L - 1]
         for k in range(L - 1, 0, -1):
             # Delta_k = (Delta_{k+1} W_{k+1}^T) o sigma'(G_k)
-            W_next = S.array(P.W[k])
-            Delta[k - 1] = (Delta[k] @ W_next.T) * sigma.d(S, fw.G[k - 1])
+            up[k - 1] = Delta[k] @ S.array(P.W[k]).T
+            Delta[k - 1] = up[k - 1] * ds[k - 1]
         # Lemma 2.1.2-3: grad_{W_k} = F_{k-1}^T Delta_k, grad_{b_k} = Delta_k^T 1_N
         grad_W = tuple(fw.F[k - 1].T @ Delta[k - 1] for k in range(1, L + 1))
         grad_b = tuple(Delta[k - 1].sum(axis=0) for k in range(1, L + 1))
-    return Gradients(phi, tuple(Delta), grad_W, grad_b, fw)
+    return Gradients(phi, tuple(Delta), grad_W, grad_b, fw, dl, tuple(ds), tuple(up))
 
 
 # ---------------------------------------------------------------------------

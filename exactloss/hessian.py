@@ -117,12 +117,12 @@ class SecondOrder:
             self.W = [S.array(w) for w in P.W]
             Ys = S.array(Y if isinstance(Y, np.ndarray) else rational_matrix(Y, "Y"))
             R = self.F[-1] - Ys
-            self.dl = self.ell.d(S, R)
+            self.dl = self.g.l_prime
             self.d2l = self.ell.d2(S, R)
-            self.ds = [sigma.d(S, Gk) for Gk in self.G]
+            self.ds = list(self.g.sigma_prime)
             self.d2s = [sigma.d2(S, Gk) for Gk in self.G]
-            # Delta_{k+1} W_{k+1}^T, k = 1..L-1 (the back-propagated signal before o sigma'(G_k))
-            self.DWt = [self.g.Delta[k] @ self.W[k].T for k in range(1, net.L)]
+            # Delta_{k+1} W_{k+1}^T, k = 1..L-1 (the back-propagated signal before o sigma'(G_k)), from backprop
+            self.DWt = list(self.g.upstream)
 
     def hvp(self, V: Sequence[tuple[np.ndarray, np.ndarray]], layers: Sequence[int]) -> list[tuple[np.ndarray, np.ndarray]]:
         """``H_S v`` for ``v = [(V_W_l, V_b_l) for l in layers]`` (R-operator, see the module docstring)."""
