@@ -24,8 +24,7 @@ import sympy as sp
 from scipy.special import expit
 
 from .errors import InputError
-from .functions import T, ScalarFunction, parse_spec
-from .numbers import parse_rational
+from .functions import T, ScalarFunction, lookup
 
 
 def _sigmoid() -> ScalarFunction:
@@ -98,35 +97,7 @@ ALIASES = {"linear": "identity", "logistic": "sigmoid"}
 
 def activation(spec: str | ScalarFunction = "sigmoid", **params: Any) -> ScalarFunction:
     """An activation by catalogue name (``"softplus:alpha=2"``), ``"generic"``, or a SymPy expression in t."""
-    if isinstance(spec, ScalarFunction):
-        if spec.kind != "activation":
-            raise InputError(f"{spec.describe()} is a loss, not an activation")
-        return spec
-    if not isinstance(spec, str):
-        raise InputError(f"activation must be a name or an expression string, got {type(spec).__name__}")
-    name, args, kwargs = parse_spec(spec)
-    name = ALIASES.get(name, name)
-    if name == "generic":
-        return ScalarFunction.undefined("sigma", "activation")
-    if name in CATALOGUE:
-        factory, defaults = CATALOGUE[name]
-        values = dict(defaults)
-        keys = list(defaults)
-        if len(args) > len(keys):
-            raise InputError(f"activation {name} takes {len(keys)} parameter(s) ({', '.join(keys) or 'none'}), got {len(args)}")
-        for k, a in zip(keys, args):
-            values[k] = parse_rational(a, f"{name} parameter {k}")
-        for k, v in {**kwargs, **params}.items():
-            if k not in defaults:
-                raise InputError(f"activation {name} has no parameter {k!r}; it takes: {', '.join(keys) or 'none'}")
-            values[k] = parse_rational(v, f"{name} parameter {k}")
-        return factory(**values)
-    if params:
-        raise InputError(f"unknown activation {spec!r} with parameters; known: {', '.join(known())}")
-    looks_like_name = spec.strip().replace("-", "").replace("_", "").isalpha() and "t" not in spec.strip()
-    if looks_like_name:
-        raise InputError(f"unknown activation {spec!r}; known: {', '.join(known())}, or an expression in t such as \"atan(t)\"")
-    return ScalarFunction.from_expr(spec, kind="activation")
+    return lookup(spec, "activation", CATALOGUE, ALIASES, "sigma", '"atan(t)"', params)
 
 
 def known() -> list[str]:

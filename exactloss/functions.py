@@ -241,3 +241,44 @@ def _is_number(text: str) -> bool:
         return True
     except (ValueError, ZeroDivisionError):
         return False
+
+
+def lookup(spec: "str | ScalarFunction", kind: str, catalogue: Mapping[str, Any], aliases: Mapping[str, str],
+           generic_symbol: str, example: str, params: Mapping[str, Any]) -> "ScalarFunction":
+    """A catalogue entry (``"name"``, ``"name:2"``, ``"name:key=value"``), ``"generic"``, or an expression.
+
+    The one implementation behind :func:`exactloss.activation` and :func:`exactloss.loss`:
+    ``catalogue`` maps a name to ``(factory, defaults)``; parameters are read as exact rationals.
+    """
+    from .numbers import parse_rational
+
+    other = "loss" if kind == "activation" else "activation"
+    if isinstance(spec, ScalarFunction):
+        if spec.kind != kind:
+            raise InputError(f"{spec.describe()} is a{'n' if other[0] in 'aeiou' else ''} {other}, not a{'n' if kind[0] in 'aeiou' else ''} {kind}")
+        return spec
+    if not isinstance(spec, str):
+        raise InputError(f"{kind} must be a name or an expression string, got {type(spec).__name__}")
+    known = [*catalogue, "generic"]
+    name, args, kwargs = parse_spec(spec)
+    name = aliases.get(name, name)
+    if name == "generic":
+        return ScalarFunction.undefined(generic_symbol, kind)
+    if name in catalogue:
+        factory, defaults = catalogue[name]
+        values = dict(defaults)
+        keys = list(defaults)
+        if len(args) > len(keys):
+            raise InputError(f"{kind} {name} takes {len(keys)} parameter(s) ({', '.join(keys) or 'none'}), got {len(args)}")
+        for k, v in [*zip(keys, args), *kwargs.items(), *params.items()]:
+            if k not in defaults:
+                raise InputError(f"{kind} {name} has no parameter {k!r}; it takes: {', '.join(keys) or 'none'}")
+            values[k] = parse_rational(v, f"{name} parameter {k}")
+        return factory(**values)
+    if params:
+        raise InputError(f"unknown {kind} {spec!r} with parameters; known: {', '.join(known)}")
+    var = "t" if kind == "activation" else "a"
+    word = spec.strip().replace("-", "").replace("_", "")
+    if word.isalpha() and word not in ("a", "t") and not (kind == "activation" and "t" in word):
+        raise InputError(f"unknown {kind} {spec!r}; known: {', '.join(known)}, or an expression in {var} such as {example}")
+    return ScalarFunction.from_expr(spec, kind=kind)

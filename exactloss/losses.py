@@ -26,8 +26,7 @@ import numpy as np
 import sympy as sp
 
 from .errors import InputError
-from .functions import A_VAR as a, ScalarFunction, parse_spec
-from .numbers import parse_rational
+from .functions import A_VAR as a, ScalarFunction, lookup
 
 
 def _q(x: Fraction) -> sp.Rational:
@@ -101,35 +100,7 @@ ALIASES = {"square": "squared", "least-squares": "squared", "mse": "squared", "h
 
 def loss(spec: str | ScalarFunction = "squared", **params: Any) -> ScalarFunction:
     """A loss by catalogue name (``"cauchy:delta=2"``), ``"generic"``, or a SymPy expression in a."""
-    if isinstance(spec, ScalarFunction):
-        if spec.kind != "loss":
-            raise InputError(f"{spec.describe()} is an activation, not a loss")
-        return spec
-    if not isinstance(spec, str):
-        raise InputError(f"loss must be a name or an expression string, got {type(spec).__name__}")
-    name, args, kwargs = parse_spec(spec)
-    name = ALIASES.get(name, name)
-    if name == "generic":
-        return ScalarFunction.undefined("l", "loss")
-    if name in CATALOGUE:
-        factory, defaults = CATALOGUE[name]
-        values = dict(defaults)
-        keys = list(defaults)
-        if len(args) > len(keys):
-            raise InputError(f"loss {name} takes {len(keys)} parameter(s) ({', '.join(keys) or 'none'}), got {len(args)}")
-        for k, v in zip(keys, args):
-            values[k] = parse_rational(v, f"{name} parameter {k}")
-        for k, v in {**kwargs, **params}.items():
-            if k not in defaults:
-                raise InputError(f"loss {name} has no parameter {k!r}; it takes: {', '.join(keys) or 'none'}")
-            values[k] = parse_rational(v, f"{name} parameter {k}")
-        return factory(**values)
-    if params:
-        raise InputError(f"unknown loss {spec!r} with parameters; known: {', '.join(known())}")
-    stripped = spec.strip().replace("-", "").replace("_", "")
-    if stripped.isalpha() and stripped not in ("a", "t"):
-        raise InputError(f"unknown loss {spec!r}; known: {', '.join(known())}, or an expression in a such as \"a**2\"")
-    return ScalarFunction.from_expr(spec, kind="loss")
+    return lookup(spec, "loss", CATALOGUE, ALIASES, "l", '"a**2"', params)
 
 
 def known() -> list[str]:
