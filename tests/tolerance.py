@@ -46,8 +46,9 @@ def ball_contains(ball: Any, value: Any) -> bool:
         elif isinstance(value, fmpq):
             value = arb(value)
         elif isinstance(value, mpmath.mpf):
-            man, exp = value.man_exp
+            sign, man, exp, _ = value._mpf_  # man_exp drops the sign
             q = Fraction(int(man)) * (Fraction(2) ** int(exp))
+            q = -q if sign else q
             value = arb(fmpq(q.numerator, q.denominator))
         elif isinstance(value, (int, str)):
             value = arb(value)
