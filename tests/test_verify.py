@@ -68,3 +68,51 @@ def test_newer_version_is_refused():
     rec["version"] = 2
     with pytest.raises(FileFormatError, match="newer"):
         verify(rec)
+
+
+# -- Lemma 4.3: the saved evidence itself is re-certified ---------------------------------------
+
+@pytest.fixture(scope="module")
+def lemma_4_3_softplus():
+    return xl.check("lemma-4.3", samples=5, dim=2, activation="softplus").to_json()
+
+
+def test_lemma_4_3_certificate_verifies(lemma_4_3_softplus):
+    v = verify(lemma_4_3_softplus)
+    assert v.holds is True and v.level == "certified"
+    assert any("witness" in c.claim for c in v.clauses)
+
+
+def _tampered(rec, edit):
+    import copy
+
+    out = copy.deepcopy(rec)
+    edit(out["details"])
+    return out
+
+
+@pytest.mark.parametrize("label,edit,why", [
+    ("alpha_0 lowered", lambda d: d.__setitem__("alpha0", "1/10"), "does not hold at the saved alpha_0"),
+    ("alpha_0 zero", lambda d: d.__setitem__("alpha0", "0"), "not positive"),
+    ("two points equal", lambda d: d["points"].__setitem__(1, d["points"][0]), "are equal"),
+    ("direction changed", lambda d: d.__setitem__("direction_layer1", [1, 2]), "does not order"),
+])
+def test_lemma_4_3_tampering_is_caught(lemma_4_3_softplus, label, edit, why):
+    v = verify(_tampered(lemma_4_3_softplus, edit))
+    assert v.holds is False and why in v.reason, label
+
+
+def test_lemma_4_3_witness_with_rank_drop_is_caught(lemma_4_3_softplus):
+    def edit(d):
+        P = d["witness"]["at_alpha0"]["parameters"]
+        for row in P["W"][0]:
+            row[1] = row[0]
+        P["b"][0][1] = P["b"][0][0]
+
+    v = verify(_tampered(lemma_4_3_softplus, edit))
+    assert v.holds is False and "witness" in v.reason
+
+
+def test_lemma_4_3_sigmoid_every_alpha():
+    v = verify(xl.check("lemma-4.3", samples=6, dim=1).to_json())
+    assert v.holds is True
