@@ -81,6 +81,9 @@ _EXPORTS = {
     "full_row_rank_float": "verified", "full_column_rank_float": "verified", "certify_layer_float": "verified",
     "monte_carlo_full_rank": "verified", "verified_nonsingular": "verified", "lemma_3_5_float": "verified",
     "synthetic": "datasets",
+    "lemma_4_3": "lemma43", "certify_alpha0": "alpha0", "cauchy_alpha0": "alpha0",
+    "exact_alpha0": "alpha0_exact", "lemma_4_4": "genericity", "corollary_4_5": "genericity",
+    "deep_linear_rank": "deep_linear",
 }
 __all__ = sorted(_EXPORTS)
 
