@@ -107,3 +107,25 @@ def test_run_all_only(capsys):
     assert run_all(only="lemma-2.1") == 0
     out = capsys.readouterr().out
     assert "passed, 0 failed" in out
+
+
+def test_grad_mpmath_and_ball_agree_to_25_digits(capsys, tmp_path):
+    """`exactloss grad` in mpmath and ball mode (independent arithmetic) agree to 25 digits for sigmoid."""
+    from tests.tolerance import digits_agree
+
+    net = Network((2, 3, 2), "sigmoid")
+    p = save_parameters(net.random_parameters(seed=5), tmp_path / "p.json")
+    X, Y = random_data(4, 2, 2, seed=6)
+    d = save_data(X, Y, tmp_path / "d.json")
+    recs = {}
+    for numbers in ("mpmath", "ball"):
+        code, out, err = run(capsys, "grad", "--params", str(p), "--data", str(d), "--activation", "sigmoid",
+                             "--loss", "cauchy", "--numbers", numbers, "--digits", "40", "--json")
+        assert code == 0, err
+        recs[numbers] = json.loads(out)["details"]
+    assert digits_agree(recs["ball"]["phi"], recs["mpmath"]["phi"], 25)
+    for name in ("W1", "W2", "b1", "b2"):
+        m, b = recs["mpmath"]["grad"][name], recs["ball"]["grad"][name]
+        flat_m = [v for row in m for v in (row if isinstance(row, list) else [row])]
+        flat_b = [v for row in b for v in (row if isinstance(row, list) else [row])]
+        assert all(digits_agree(x, y, 25) for x, y in zip(flat_b, flat_m))
