@@ -50,7 +50,10 @@ register(
              Option("--plot", "plot", str, None, "draw |det E(alpha)| to this .png"),
              Option("--witness", "witness", str, None, "write the witness parameters at alpha_0 (.json or .npz; "
                     "with --alpha also FILE-alpha.json at that alpha)"),
-             Option("--no-exact", "no_exact", action="store_true", help="skip the exact (proved) alpha_0 route")),
+             Option("--no-exact", "no_exact", action="store_true", help="skip the exact (proved) alpha_0 route"),
+             Option("--latex", "latex", help="print E(alpha) for this N, its limit, lim det E, alpha_0 and the witness "
+                    "rank (each with its level) as a LaTeX fragment (amsmath) instead of the explanation",
+                    action="store_true")),
     instances=(Instance({"samples": 4, "dim": 1, "points": "grid"}, label="sigmoid, N=4, 1-D grid (proved)"),
                Instance({"samples": 16, "dim": 3, "activation": "tanh"}, label="tanh, N=16, 3-D integer"),
                Instance({"samples": 16, "dim": 1, "activation": "softplus"}, label="softplus, N=16, 1-D"),

@@ -4,8 +4,8 @@ Contract.  Every function returns a **fragment**: no preamble, only
 ``amsmath`` (``align*``, ``bmatrix``, ``\text``, ``\operatorname``) and core
 LaTeX (``array``, ``\frac``, ``\mathbf``), so it pastes into a beamer frame or an
 article as it is.  Display fragments (:func:`lemma_2_1`, :func:`e_alpha`,
-:func:`block_hessian`, :func:`loss_bound`, :func:`loss_bound_from_result`) are
-``align*`` environments; :func:`matrix` is math-mode only (:func:`display` puts
+:func:`lemma_4_3_from_result`, :func:`block_hessian`, :func:`hessian_contrast`,
+:func:`loss_bound`, :func:`loss_bound_from_result`) are ``align*`` environments; :func:`matrix` is math-mode only (:func:`display` puts
 it inside ``\[ ... \]``).  :func:`document` wraps any fragment in a minimal
 compilable article.  Numbers are written as they are known: rationals as
 ``\frac{p}{q}``, arb balls (or their saved ``"[m +/- r]"`` strings) as
@@ -283,6 +283,14 @@ def e_alpha(N: int, sigma_name: str = "sigma", *, beta: Any = None, mu: Any = No
     ``E = [A(alpha), 1_N]``, ``lim det E = sigma(beta)^{N-1}`` (Leibniz).  Up to
     ``explicit_max`` samples every entry is written out; beyond, rows/columns ``1, 2, ..., N``.
     """
+    lines, comment = _e_alpha_parts(N, sigma_name, beta=beta, mu=mu, gamma=gamma, case=case,
+                                    explicit_max=explicit_max)
+    return _align(lines, comment)
+
+
+def _e_alpha_parts(N: int, sigma_name: str = "sigma", *, beta: Any = None, mu: Any = None, gamma: Any = None,
+                   case: str | None = None, explicit_max: int = 4) -> tuple[list[str], str]:
+    """The lines of :func:`e_alpha` and its comment (so that :func:`lemma_4_3_from_result` can extend them)."""
     if isinstance(N, bool) or not isinstance(N, _numbers.Integral) or N < 1:
         raise InputError(f"N={N!r}: the number of samples must be a whole number >= 1")
     N = int(N)
@@ -355,8 +363,187 @@ def e_alpha(N: int, sigma_name: str = "sigma", *, beta: Any = None, mu: Any = No
         lines.append(rf"\det E(\alpha) &= {sb}^{{{N - 1}}} + \sum_{{\pi \neq \mathrm{{id}}}} "
                      rf"\operatorname{{sign}}(\pi) \prod_{{j=1}}^{{{N}}} E(\alpha)_{{\pi(j) j}} "
                      rf"\xrightarrow[\alpha \to \infty]{{}} {sb}^{{{N - 1}}}")
-    return _align(lines, f"Lemma 4.3: E(alpha) for N = {N}, sigma = {sigma_name} (case {case}); "
-                         "z_1..z_N sorted so that <a, z_1> < ... < <a, z_N>")
+    return lines, (f"Lemma 4.3: E(alpha) for N = {N}, sigma = {sigma_name} (case {case}); "
+                   "z_1..z_N sorted so that <a, z_1> < ... < <a, z_N>")
+
+
+_FAMILY = re.compile(r"^(?P<name>sigmoid|tanh)$|^(?P<soft>softplus)(\(alpha=(?P<s>[^)]*)\))?$")
+
+
+def _seq(values: Sequence[Any], fmt: Any, max_shown: int = 6, head: int = 3) -> str:
+    """``v_1, ..., v_n`` in LaTeX, abbreviated to the first ``head``, dots and the last beyond ``max_shown``."""
+    vals = list(values)
+    if len(vals) <= max_shown:
+        return ", ".join(fmt(v) for v in vals)
+    return ", ".join([fmt(v) for v in vals[:head]] + [r"\dots", fmt(vals[-1])])
+
+
+def _short_number(x: Any, digits: int = 6) -> str:
+    """Exact numbers as they are; a saved ball ``"[m +/- r]"`` re-enclosed with fewer digits (still rigorous)."""
+    if isinstance(x, str) and _BALL.match(x.strip()):
+        from flint import arb
+
+        return number(arb(x.strip()), digits)
+    return number(x)
+
+
+def _sympy_tex(text: str) -> str:
+    """A SymPy-parsable expression (``"log(2)**15"``, ``"x1**2/2"``) in LaTeX; rationals via :func:`number`."""
+    try:
+        return number(Fraction(str(text).strip()))
+    except (ValueError, ZeroDivisionError):
+        pass
+    import sympy
+
+    try:
+        return sympy.latex(sympy.sympify(text, locals={"t": sympy.Symbol("t", real=True)}), ln_notation=True)
+    except (sympy.SympifyError, TypeError, SyntaxError):
+        return r"\text{" + _escape_text(str(text)) + "}"
+
+
+def _sigma_definition(activation: str) -> str | None:
+    """``sigma(t) = ...`` for the catalogue's sigmoid, tanh, softplus(alpha=s), or a SymPy expression in t."""
+    m = _FAMILY.match(activation.strip())
+    if m and m.group("name") == "sigmoid":
+        return r"\frac{1}{1 + e^{-t}}"
+    if m and m.group("name") == "tanh":
+        return r"\frac{e^{t} - e^{-t}}{e^{t} + e^{-t}}"
+    if m and m.group("soft"):
+        s = Fraction(m.group("s") or 1)
+        if s == 1:
+            return r"\ln\bigl(1 + e^{t}\bigr)"
+        return rf"\frac{{1}}{{{number(s)}}} \ln\bigl(1 + e^{{{number(s)} t}}\bigr)"
+    tex = _sympy_tex(activation)
+    return None if tex.startswith(r"\text{") else tex
+
+
+def _limits(activation: str, mu: Any, gamma: Any) -> tuple[Any, Any]:
+    """``mu = lim_{-oo} sigma``, ``gamma = lim_{+oo} sigma`` of a SymPy expression in t (None where SymPy cannot)."""
+    import sympy
+
+    t = sympy.Symbol("t", real=True)
+    out = []
+    for given, end in ((mu, -sympy.oo), (gamma, sympy.oo)):
+        if given is None:
+            try:
+                v = sympy.limit(sympy.sympify(activation, locals={"t": t}), t, end)
+                given = v if v.is_finite else None
+            except Exception:  # SymPy cannot decide: keep the symbol
+                given = None
+        out.append(given)
+    return out[0], out[1]
+
+
+def _argument_name(text: str) -> str:
+    """A short name for an alpha_0 argument of :mod:`exactloss.alpha0` / :mod:`exactloss.alpha0_exact`."""
+    t = str(text or "")
+    if t.startswith("N = 1"):
+        return "N = 1: E = [1]"
+    if "Cauchy's determinant" in t:
+        return "bordered Cauchy determinant, closed form" + (" (tanh reduced to sigmoid)" if t.startswith("tanh") else "")
+    if "Descartes' rule of signs: P has no root" in t:
+        return "exact numerator polynomial of det E, Descartes' rule of signs"
+    if "exact root isolation" in t:
+        return "exact numerator polynomial of det E, root isolation"
+    if t.startswith("softplus (case b)"):
+        return "Perron-scaled diagonal dominance with softplus's bounds, ball arithmetic"
+    if t.startswith("bounded sigma"):
+        return "Perron-scaled perturbation bound, ball arithmetic"
+    head = re.split(r"[;:]", t, maxsplit=1)[0].strip()
+    return head if len(head) <= 80 else head[:77] + "..."
+
+
+def _level_text(level: Any) -> str:
+    return str(level) if level else "not certified"
+
+
+def lemma_4_3_from_result(result: Any, *, mu: Any = None, gamma: Any = None, explicit_max: int = 4,
+                          digits: int = 6) -> str:
+    r"""Lemma 4.3 on one instance: :func:`e_alpha` for its N, sigma and beta, then what was shown about it.
+
+    Reads a :func:`exactloss.lemma43.lemma_4_3` result (or its saved record): ``instance.samples``,
+    ``.activation``, ``.case``, ``.layer``; ``details.direction``, ``.projections``, ``.beta``,
+    ``.det_limit`` (exact, SymPy syntax), ``.det_limit_ball``, ``.alpha0``, ``.alpha0_level``,
+    ``.alpha0_for_every_positive_alpha``, ``.alpha0_argument``, ``.witness``.  Every certificate is shown
+    with its level as the result has it (``proved``/``certified``), the alpha_0 argument by a short name
+    (its full text is in a comment above the environment).  ``mu``/``gamma``: the limits of a sigma that
+    is not in the catalogue (case (a)); without them the symbols are shown.
+    """
+    from .evidence import Result
+
+    if isinstance(result, Mapping):
+        result = Result.from_json(result)
+    inst, det = dict(result.instance), dict(result.details)
+    try:
+        N = int(inst["samples"])
+        activation = str(inst["activation"])
+        case = str(det.get("case", inst.get("case")))
+        k = int(inst.get("layer", 1))
+        beta = det.get("beta", inst.get("beta", "0"))
+        det_limit = det["det_limit"]
+    except (KeyError, TypeError, ValueError):
+        raise InputError(f"{result.result}: not a Lemma 4.3 result (instance.samples, .activation, details.det_limit); "
+                         "run `exactloss check lemma-4.3`") from None
+    fam = _FAMILY.match(activation.strip())
+    name = (fam.group("name") or fam.group("soft")) if fam else "sigma"
+    sigma_def = _sigma_definition(activation)
+    if name == "sigma" and case == "a" and (mu is None or gamma is None) and sigma_def is not None:
+        mu, gamma = _limits(activation, mu, gamma)
+    lines, comment = _e_alpha_parts(N, name, beta=beta, mu=mu if name == "sigma" else None,
+                                    gamma=gamma if name == "sigma" else None, case=case, explicit_max=explicit_max)
+    head = []
+    if sigma_def is not None:
+        head.append(rf"\sigma(t) &= {sigma_def}")
+    if "direction" in det and "projections" in det:
+        z = r"z_i = x_i" if k == 1 else rf"z_i = \text{{row }} i \text{{ of }} F_{{{k - 1}}}"
+        a_tex = _seq(det["direction"], number, 8)
+        balls = any(isinstance(v, str) and _BALL.match(v.strip()) for v in det["projections"])
+        t_tex = _seq(det["projections"], lambda v: _short_number(v, digits), *((3, 2) if balls else (6, 3)))
+        ts = rf"(t_1, \dots, t_{{{N}}}) = ({t_tex})" if N > 1 else rf"t_1 = {t_tex}"
+        head.append(rf"{z}, \quad a &= ({a_tex})^{{T}}, \quad t_i = z_i^{{T}} a, \quad {ts}")
+    # what was shown, each with its level
+    clause = next((c for c in result.clauses if c.claim.startswith("lim det E(alpha)")), None)
+    try:
+        exact_limit = Fraction(str(det_limit).strip())
+    except (ValueError, ZeroDivisionError):
+        exact_limit = None
+    lim_level = clause.level if clause is not None else ("proved" if exact_limit is not None else "certified")
+    lim_tex = _sympy_tex(det_limit)
+    if exact_limit is None and det.get("det_limit_ball"):
+        lim_tex += rf" \in {_short_number(det['det_limit_ball'], digits + 2)}"
+    lim_ok = clause.holds if clause is not None else True
+    lim_end = rf" = {lim_tex}" + (r" \neq 0" if lim_ok else "") + \
+        rf" \qquad \text{{({_level_text(lim_level if lim_ok else None)})}}"
+    tail = []
+    lim_lhs = r"\lim_{\alpha \to \infty} \det E(\alpha) &= "
+    at = next((i for i, ln in enumerate(lines) if ln.startswith(lim_lhs)), None)
+    if at is not None:  # case (a): the symbolic limit, then its value for this sigma and beta
+        lines[at] = lines[at].split(r" \neq 0")[0] + lim_end
+    else:  # case (b): sigma(beta)^{N-1}, then its value
+        sb = rf"\sigma({number(beta)})" if beta is not None else r"\sigma(\beta)"
+        tail.append(lim_lhs + rf"{sb}^{{{N - 1}}}" + lim_end)
+    a0, a0_level = det.get("alpha0"), det.get("alpha0_level")
+    arg = str(det.get("alpha0_argument") or "")
+    if a0 is None or not a0_level:
+        tail.append(r"&\text{no } \alpha_0 \text{ certified: " + _escape_text(_argument_name(arg)) + "}")
+    else:
+        where = (r"\alpha > 0 \ (\alpha_0 = 0)" if det.get("alpha0_for_every_positive_alpha")
+                 else rf"\alpha \ge \alpha_0 = {number(a0)}")
+        tail.append(rf"\det E(\alpha) &\neq 0 \quad \text{{for every }} {where} \qquad \text{{({a0_level})}}")
+        tail.append(r"&\text{argument: " + _escape_text(_argument_name(arg)) + "}")
+    for key, label in (("at_alpha0", ""), ("at_alpha", r"\ \text{(given)}")):
+        w = (det.get("witness") or {}).get(key)
+        if isinstance(w, Mapping) and "alpha" in w:
+            tail.append(rf"\operatorname{{rank}}\,[F_{{{k}}}, {ONE}_{{{N}}}] &= {N} \quad \text{{at }} "
+                        rf"\alpha = {number(w['alpha'])}{label} \qquad \text{{({_level_text(w.get('level'))})}}")
+    verdict = {True: "holds", False: "fails", None: "undecided"}[result.holds]
+    tail.append(rf"&\text{{Lemma 4.3 on this instance: {verdict} ({_level_text(result.level)})}}")
+    if result.holds is not True and result.reason:
+        tail.append(r"&\text{" + _escape_text(result.reason[:160]) + "}")
+    comment = (f"{comment}\n% sigma(t) = {activation}, layer k = {k}, beta = {beta}; alpha_0 argument "
+               f"({a0_level or 'not certified'}): "
+               + " ".join(arg.split()))
+    return _align(head + lines + tail, comment)
 
 
 # -- Definitions 3.6/3.7: block Hessians -------------------------------------------------
@@ -380,11 +567,12 @@ def _var(name: str) -> tuple[str, str]:
 
 
 def block_hessian(H: Any, names: Sequence[str], *, function: str = r"\Phi", det: Any = None,
-                  digits: int = 15) -> str:
+                  digits: int = 15, level: str | None = None, note: str | None = None) -> str:
     r"""``nabla^2_S f`` with its variables named (``W2[1,3]`` -> ``(W_2)_{1,3}``), blocks ruled off by layer.
 
     ``names`` has one name per row/column (as :func:`exactloss.hessian.parameter_names`
-    gives them, or ``x1, x2, ...``); ``det`` (optional) is shown as ``det nabla^2_S f``.
+    gives them, or ``x1, x2, ...``); ``det`` (optional) is shown as ``det nabla^2_S f``;
+    ``level``/``note`` (optional) add a last line ``level: note`` (e.g. ``proved: degenerate``).
     """
     rows = _rows(H)
     n = len(rows)
@@ -405,7 +593,56 @@ def block_hessian(H: Any, names: Sequence[str], *, function: str = r"\Phi", det:
              rf"\nabla^2_S {function} &= {H_tex}"]
     if det is not None:
         lines.append(rf"\det \nabla^2_S {function} &= {number(det, digits)}")
+    if level or note:
+        lines.append(r"&\text{" + _escape_text(": ".join(x for x in (level, note) if x)) + "}")
     return _align(lines, "Definitions 3.6/3.7: block Hessian on S (rows and columns in the order listed)")
+
+
+def _is_zero(x: Any) -> bool | None:
+    try:
+        return Fraction(str(x).strip()) == 0
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
+def hessian_contrast(H: Any, names: Sequence[str], subset: Sequence[int], *, point: str = "x",
+                     function: str | None = None, det: Any = None, det_subset: Any = None,
+                     level: str | None = None) -> str:
+    r"""Definition 3.7's contrast in the paper's notation: ``H(x)``, its principal block ``H_S(x)``, both determinants.
+
+    ``names``: one variable per row (``x1, x2, ...``); ``subset``: 0-based indices of S;
+    ``function``: ``f`` in SymPy syntax (optional, shown as ``f(x) = ...``); ``det``/``det_subset``:
+    the determinants as computed (shown as given, exact values stay exact); ``level``: how they are known.
+    The last line says which of H(x), H_S(x) is singular -- read off the determinants shown.
+    """
+    rows = _rows(H)
+    n = len(rows)
+    if any(len(r) != n for r in rows) or len(list(names)) != n:
+        raise InputError(f"hessian_contrast: H must be square with one name per row ({n} rows, {len(list(names))} names)")
+    idx = list(subset)
+    if not idx or any(not 0 <= i < n for i in idx):
+        raise InputError(f"hessian_contrast: subset {idx} must be non-empty indices in 0..{n - 1}")
+    tex = [_var(v)[0] for v in names]
+    S = r"\{" + ", ".join(tex[i] for i in idx) + r"\}"
+    p = point
+    block = [[rows[i][j] for j in idx] for i in idx]
+    lines = []
+    if function is not None:
+        lines.append(rf"f({p}) &= {_sympy_tex(function)}, \qquad {p} = ({', '.join(tex)})")
+    full = rf"H({p}) = \nabla^2 f({p}) &= {matrix(H)}"
+    sub = rf"H_{{{S}}}({p}) &= {matrix(block)}"
+    z, zs = _is_zero(det), _is_zero(det_subset)
+    if det is not None:
+        full += rf", \qquad \det H({p}) = {number(det)}" + (r" \neq 0" if z is False else "")
+    if det_subset is not None:
+        sub += rf", \qquad \det H_{{{S}}}({p}) = {number(det_subset)}" + (r" \neq 0" if zs is False else "")
+    lines += [full, sub]
+    if z is not None and zs is not None:
+        word = {True: "degenerate", False: "non-degenerate"}
+        link = "but" if z != zs else "and"
+        lines.append(rf"&\text{{{_escape_text(level) + ': ' if level else ''}}} {p} \text{{ is {word[z]}, "
+                     rf"{link} {word[zs]} on }} S = {S}")
+    return _align(lines, "Definition 3.7: degeneracy on all variables and on a subset S are independent")
 
 
 # -- Lemma 3.5, quantitative ---------------------------------------------------------
@@ -428,7 +665,9 @@ def _by_layer(values: Any, layers: range, what: str) -> dict[int, Any] | None:
 
 
 def loss_bound(k: int, L: int, *, grad: Any = None, sigma_min_F: Any = None, sigma_prime_min: Any = None,
-               sigma_min_W: Any = None, bound: Any = None, loss: str = "squared", digits: int = 6) -> str:
+               sigma_min_W: Any = None, bound: Any = None, loss: str = "squared", digits: int = 6,
+               level: str | None = None, sigma_min_A: Any = None, bound_direct: Any = None,
+               note: str | None = None) -> str:
     r"""The quantitative Lemma 3.5 bound as a product of factors, symbolic and (if given) with its numbers.
 
     The notation of :mod:`exactloss.lemma_3_5`: ``g = ||(grad_{W_{k+1}} Phi, grad_{b_{k+1}} Phi)||_F``,
@@ -439,6 +678,9 @@ def loss_bound(k: int, L: int, *, grad: Any = None, sigma_min_F: Any = None, sig
     ``||l'(F_L - Y)||_F <= g / (s_k prod_{l=k+1}^{L} m_l prod_{l=k+2}^{L} sigma_min(W_l))``
     and, for the squared loss (``l'(a) = 2a``), ``Phi <= (that / 2)^2``.
     ``sigma_prime_min``: values for ``l = k+1..L`` (list or {l: value}); ``sigma_min_W``: for ``l = k+2..L``.
+    ``level``: how the numbers are known (labels the factors, default "certified", and the bound lines);
+    ``sigma_min_A``/``bound_direct``: the direct form (one linear map ``A: l'(F_L - Y) -> g``, step 5 of
+    :mod:`exactloss.lemma_3_5`) and its bound, shown after the product; ``note``: a last text line.
     """
     for v, what in ((k, "k"), (L, "L")):
         if isinstance(v, bool) or not isinstance(v, _numbers.Integral):
@@ -487,15 +729,34 @@ def loss_bound(k: int, L: int, *, grad: Any = None, sigma_min_F: Any = None, sig
         known = [rel(g_sym, grad, True), rel(sF_sym, sigma_min_F, False)]
         known += [rel(s_sym(l), sp[l], False) for l in range(k + 1, L + 1)]
         known += [rel(w_sym(l), sw[l], False) for l in range(k + 2, L + 1)] if sw else []
-        lines.append(r"&\text{certified: } " + ", \\quad ".join(known))
+        lines.append(r"&\text{" + _escape_text(level or "certified") + ": } " + ", \\quad ".join(known))
+    tag = rf" \qquad \text{{({_escape_text(level)})}}" if level else ""
+
+    def bound_line(value: Any, rhs: str = "") -> str:
+        b_text = number(value, digits, "up")
+        return (rf"{lhs} &\le {rhs}B, \quad B \in {b_text}{tag}" if "\\pm" in b_text
+                else rf"{lhs} &\le {rhs}{b_text}{tag}")
+
     if bound is not None:
-        b_text = number(bound, digits, "up")
-        lines.append(rf"{lhs} &\le B, \quad B \in {b_text}" if "\\pm" in b_text else rf"{lhs} &\le {b_text}")
+        lines.append(bound_line(bound))
+    if sigma_min_A is not None:
+        A_sym = r"\sigma_{\min}(A)"
+        lines.append(rf"\|\ell'(F_{{{L}}} - Y)\|_F &\le \frac{{{g_sym}}}{{{A_sym}}}, \quad "
+                     rf"{A_sym} \ge {number(sigma_min_A, digits, 'down')} \qquad (A\text{{: Lemma 2.1's linear map }} "
+                     rf"\ell'(F_{{{L}}} - Y) \to (\nabla_{{W_{{{k + 1}}}}} \Phi, \nabla_{{b_{{{k + 1}}}}} \Phi))")
+        if bound_direct is not None:
+            rhs = (rf"\left( \frac{{{g_sym}}}{{2 \, {A_sym}}} \right)^{{2}} \le " if squared
+                   else rf"\frac{{{g_sym}}}{{{A_sym}}} \le ")
+            lines.append(bound_line(bound_direct, rhs))
+    if note:
+        lines.append(r"&\text{" + _escape_text(note) + "}")
+    numbers_shown = grad is not None or bound is not None or sigma_min_A is not None
     return _align(lines, f"Lemma 3.5, quantitative: loss bound from layer k = {k} of L = {L} "
-                         "(each factor certified separately)")
+                         + (f"(each factor {level or 'certified'} separately)" if numbers_shown else "(symbolic)"))
 
 
 _FACTOR_KEYS = (
+    ("sigma_min_A", re.compile(r"^sigma_min\(A\)")),
     ("grad", re.compile(r"^\|\|grad_(\d+)\|\|_F")),
     ("sigma_min_F", re.compile(r"^s_(\d+) = sigma_min\(\[F_")),
     ("sigma_prime_min", re.compile(r"^m_(\d+) = min \|sigma'")),
@@ -530,11 +791,24 @@ def loss_bound_from_result(result: Any, digits: int = 6) -> str:
             elif m:
                 found[what] = value
     loss_name = str(instance.get("loss", "squared"))
-    bound = details.get("loss_bound") if loss_name == "squared" else details.get("l_prime_norm_bound")
+    squared = loss_name == "squared"
+    if result.holds is not True:  # no bound: the symbolic chain and why
+        return loss_bound(k, L, loss=loss_name, digits=digits,
+                          note=f"no bound ({result.verdict}): {result.failed_hypothesis or result.reason}")
+    bound = details.get("loss_bound") if squared else details.get("l_prime_norm_bound")
+    direct = details.get("method") == "direct" and found.get("sigma_min_A") is not None
+    if direct:  # the product of the factors is the chain bound; the reported (smaller) one is the direct form
+        chain = details.get("loss_bound_chain") if squared else details.get("l_prime_norm_bound_chain")
+        bound_direct, bound = bound, chain
     complete = "grad" in found and "sigma_min_F" in found and set(found["sigma_prime_min"]) == set(range(k + 1, L + 1)) \
-        and set(found["sigma_min_W"]) == set(range(k + 2, L + 1))
+        and set(found["sigma_min_W"]) == set(range(k + 2, L + 1)) \
+        and all(v is not None for v in (found["grad"], found["sigma_min_F"], *found["sigma_prime_min"].values(),
+                                        *found["sigma_min_W"].values()))
     if not complete:
-        return loss_bound(k, L, bound=bound, loss=loss_name, digits=digits)
+        return loss_bound(k, L, bound=bound_direct if direct else bound, loss=loss_name, digits=digits,
+                          level=result.level)
     return loss_bound(k, L, grad=found["grad"], sigma_min_F=found["sigma_min_F"],
                       sigma_prime_min=found["sigma_prime_min"], sigma_min_W=found["sigma_min_W"] or None,
-                      bound=bound, loss=loss_name, digits=digits)
+                      bound=bound, loss=loss_name, digits=digits, level=result.level,
+                      sigma_min_A=found["sigma_min_A"] if direct else None,
+                      bound_direct=bound_direct if direct else None)

@@ -97,8 +97,13 @@ def lemma_4_3(samples: int = 8, dim: int = 1, activation: str = "sigmoid", data:
               widths: str | None = None, beta: Any = None, points: str = "integer", seed: int = 0,
               sweep_points: int = 20, alpha: Any = None, plot: str | None = None, witness: str | None = None,
               exact: bool = True, independent: bool | None = None, max_prec: int = 4096,
-              alpha_min: Any = None, alpha_max: Any = None) -> Result:
-    """Lemma 4.3 on one instance: construction, alpha_0 (proved or certified), sweep, witness."""
+              alpha_min: Any = None, alpha_max: Any = None, latex: bool = False) -> Result:
+    """Lemma 4.3 on one instance: construction, alpha_0 (proved or certified), sweep, witness.
+
+    ``latex=True`` also puts ``E(alpha)`` for this N, its limit, ``lim det E``, alpha_0 and the witness rank,
+    each with its level, in ``details["latex"]`` (an amsmath fragment,
+    :func:`exactloss.latex.lemma_4_3_from_result`).
+    """
     X = as_data(data)[0] if data is not None else sample_points(samples, dim, points, seed)
     N, d = X.shape
     if widths is None:
@@ -203,6 +208,16 @@ def lemma_4_3(samples: int = 8, dim: int = 1, activation: str = "sigmoid", data:
               f"alpha_0 = {best.alpha0} ({best.level}"
               + (", det E != 0 for every alpha > 0" if best.for_all_positive else "")
               + f"); witness rank N at alpha = {a_w} ({weakest(*wit_levels)})")
-    return Result(result="Lemma 4.3", holds=holds, level=level, statement=STATEMENT, reason=reason,
-                  instance={**cons.describe(), "points": points if data is None else "file"},
-                  details=details, clauses=clauses)
+    r = Result(result="Lemma 4.3", holds=holds, level=level, statement=STATEMENT, reason=reason,
+               instance={**cons.describe(), "points": points if data is None else "file"},
+               details=details, clauses=clauses)
+    if latex:
+        from dataclasses import replace
+
+        from .latex import lemma_4_3_from_result
+
+        user_sigma = cons.info.family is None  # the catalogue's limits are known to the renderer
+        tex = lemma_4_3_from_result(r, mu=cons.info.mu if user_sigma else None,
+                                    gamma=cons.info.gamma if user_sigma else None)
+        r = replace(r, details={**details, "latex": tex})
+    return r

@@ -116,17 +116,30 @@ def check_theorem_3_4(params: Any = None, data: Any = None, instance: str | None
 def check_lemma_3_5(params: Any = None, data: Any = None, instance: str | None = None, widths: Any = None,
                     samples: int | None = None, seed: int = 0, zero_layer: int = 3, activation: str = "t + t**3",
                     loss: str = "squared", numbers: str = "auto", digits: int = 40, layer: int | None = None,
-                    form: str = "exact") -> Result:
+                    form: str = "exact", latex: bool = False) -> Result:
+    """Lemma 3.5 (``form``: exact, quantitative or nearby).  ``latex=True`` (quantitative only) also puts the
+    certified loss bound as the product of its factors in ``details["latex"]``
+    (:func:`exactloss.latex.loss_bound_from_result`)."""
     from .lemma_3_5 import lemma_3_5_bound, lemma_3_5_nearby
     from .theorems import lemma_3_5
 
     if form not in ("exact", "quantitative", "nearby"):
         raise InputError(f"--form {form!r}: use exact, quantitative or nearby")
+    if latex and form != "quantitative":
+        raise InputError(f"--latex shows the certified loss bound of the quantitative form; add --form quantitative "
+                         f"(got --form {form})")
     default_inst = "trained" if form in ("quantitative", "nearby") else "global-min"
     p, d, act = _point_args(params, data, instance or (None if params else default_inst), widths, samples, seed,
                             activation, zero_layer, (2, 5, 1), 5)
     if form == "quantitative":
-        return lemma_3_5_bound(p, d, act, loss, layer, digits)
+        r = lemma_3_5_bound(p, d, act, loss, layer, digits)
+        if latex:
+            from dataclasses import replace
+
+            from .latex import loss_bound_from_result
+
+            r = replace(r, details={**r.details, "latex": loss_bound_from_result(r)})
+        return r
     if form == "nearby":
         return lemma_3_5_nearby(p, d, act, loss, layer, digits)
     return lemma_3_5(p, d, act, loss, layer, numbers, digits)
@@ -147,8 +160,12 @@ def check_corollary_3_9(**kw: Any) -> Result:
 
 
 def check_definition_3_7(example: str = "paper", widths: Any = None, samples: int | None = None, seed: int = 0,
-                         activation: str = "t + t**3") -> Result:
-    """The paper's two 4 x 4 examples exactly (``paper``), or a network block Hessian (``network``)."""
+                         activation: str = "t + t**3", latex: bool = False) -> Result:
+    """The paper's two 4 x 4 examples exactly (``paper``), or a network block Hessian (``network``).
+
+    ``latex=True`` also puts the Hessians, their blocks and the exact determinants in ``details["latex"]``
+    (an amsmath fragment: :func:`exactloss.latex.hessian_contrast` / :func:`exactloss.latex.block_hessian`).
+    """
     from .hessian import (PAPER_F_X, PAPER_F_Y, PAPER_H_X, PAPER_H_Y, block_hessian, nonsingularity,
                           principal_block, sympy_hessian)
     from .numbers import Exact
@@ -172,11 +189,20 @@ def check_definition_3_7(example: str = "paper", widths: Any = None, samples: in
             Verdict("det H_{y3,y4}(y) = 0", dy34 == 0, "proved", f"det = {dy34}"),
         )
         ok = all(c.holds for c in clauses)
+        details: dict[str, Any] = {"H_x": PAPER_H_X, "H_y": PAPER_H_Y, "det_H_x": str(dx), "det_H_x12": str(dx12),
+                                   "det_H_y": str(dy), "det_H_y34": str(dy34)}
+        if latex:
+            from .latex import hessian_contrast
+
+            details["latex"] = "\n".join((
+                hessian_contrast(Hx, ["x1", "x2", "x3", "x4"], [0, 1], point="x", function=PAPER_F_X, det=dx,
+                                 det_subset=dx12, level="proved (exact determinants)"),
+                hessian_contrast(Hy, ["y1", "y2", "y3", "y4"], [2, 3], point="y", function=PAPER_F_Y, det=dy,
+                                 det_subset=dy34, level="proved (exact determinants)")))
         return Result("Definition 3.7", ok, "proved", statement,
                       "the paper's examples reproduce exactly: x is degenerate but non-degenerate on {x1, x2}; y is "
                       "non-degenerate but degenerate on {y3, y4}" if ok else "an example does not reproduce",
-                      {"example": "paper"}, {"H_x": PAPER_H_X, "H_y": PAPER_H_Y, "det_H_x": str(dx),
-                                              "det_H_x12": str(dx12), "det_H_y": str(dy), "det_H_y34": str(dy34)},
+                      {"example": "paper"}, details,
                       clauses, failed_hypothesis=None if ok else next(c.claim for c in clauses if not c.holds))
     if example != "network":
         raise InputError(f"--example {example!r}: use paper or network")
@@ -190,17 +216,42 @@ def check_definition_3_7(example: str = "paper", widths: Any = None, samples: in
     H = block_hessian(net, P, X, Y, "squared", E)
     L = net.L
     full = nonsingularity(H, E)
-    top = nonsingularity(block_hessian(net, P, X, Y, "squared", E, layers=[L]), E)
+    H_top = block_hessian(net, P, X, Y, "squared", E, layers=[L])
+    top = nonsingularity(H_top, E)
     clauses = (Verdict(f"full Hessian ({full.size} x {full.size}) at the global minimum Y = F_L", full.holds is False,
                        "proved", f"det = {full.det}: degenerate on all parameters (more parameters than residuals)"),
                Verdict(f"block Hessian on I = {{{L}}} ({top.size} x {top.size})", top.holds is True, "proved",
                        f"det = {top.det}: non-degenerate on (W_{L}, b_{L})"))
     ok = all(c.holds for c in clauses)
+    details = {"full": full.to_json(), "top": top.to_json()}
+    if latex:
+        details["latex"] = _latex_network_hessians(net, H, H_top, full, top, N, activation)
     return Result("Definition 3.7", ok, "proved", statement,
                   "like the paper's H(x): the critical point is degenerate, but non-degenerate on the top layer"
                   if ok else "this network point does not show the contrast", {"example": "network", "widths": list(ws),
                                                                                "N": N, "activation": activation},
-                  {"full": full.to_json(), "top": top.to_json()}, clauses)
+                  details, clauses)
+
+
+def _latex_network_hessians(net: Any, H: Any, H_top: Any, full: Any, top: Any, N: int, activation: str) -> str:
+    """The full and top-layer block Hessians of the network example with their exact determinants."""
+    from .hessian import parameter_names
+    from .latex import block_hessian
+    from .numbers import Exact
+
+    E = Exact()
+    L = net.L
+
+    def say(nz: Any, where: str) -> str:  # from the exact determinant: proved either way
+        return {True: f"non-degenerate {where}", False: f"degenerate {where}"}.get(nz.holds, f"undecided {where}")
+
+    head = (f"% Definition 3.7 on a network: widths {tuple(net.widths)}, N = {N}, sigma(t) = {activation}, squared "
+            "loss, at the exact global minimum Y = F_L\n")
+    return head + "\n".join((
+        block_hessian(H, parameter_names(net), det=E.det(H), level=full.level,
+                      note=say(full, "on all parameters")),
+        block_hessian(H_top, parameter_names(net, [L]), det=E.det(H_top), level=top.level,
+                      note=say(top, f"on I = {{{L}}}, the block (W_{L}, b_{L})"))))
 
 
 def check_theorem_5_3(params: Any = None, data: Any = None, instance: str | None = None, widths: Any = None,
@@ -258,7 +309,10 @@ register(
     options=_common_opts() + (_LAYER, Option("--form", "form", str, "exact",
                                              "exact (conditions (1)-(3)), quantitative (certified loss bound) or "
                                              "nearby (Krawczyk: an exact layer-critical point nearby)",
-                                             choices=("exact", "quantitative", "nearby"))),
+                                             choices=("exact", "quantitative", "nearby")),
+                              Option("--latex", "latex", help="with --form quantitative: print the certified loss "
+                                     "bound as the product of its factors, a LaTeX fragment (amsmath), instead of the "
+                                     "explanation", action="store_true")),
     instances=(
         Instance({"instance": "global-min"}, True, "exact, n_1 = N - 1"),
         Instance({"instance": "top-solved", "widths": "2,2,1", "samples": 5}, False, "(1) fails: narrow, Phi > 0"),
@@ -280,7 +334,9 @@ register(
     options=(Option("--example", "example", str, "paper", "paper or network", choices=("paper", "network")),
              Option("--widths", "widths", str, None, "widths (network example)"),
              Option("--samples", "samples", int, None, "N (network example)"), opt_seed(0),
-             opt_activation("t + t**3")),
+             opt_activation("t + t**3"),
+             Option("--latex", "latex", help="print the Hessians, their blocks and the exact determinants as a LaTeX "
+                    "fragment (amsmath) instead of the explanation", action="store_true")),
     instances=(Instance({"example": "paper"}, True, "paper's H(x), H(y)"),
                Instance({"example": "network"}, True, "network: degenerate, non-degenerate on I={L}")),
 )

@@ -20,6 +20,7 @@ COMMANDS = {
     "ddots", "dots", "pm", "infty", "le", "neq", "to", "in", "sum", "prod", "min", "lim", "det", "nabla", "Phi",
     "Delta", "sigma", "alpha", "beta", "gamma", "mu", "pi", "ell", "ast", "ge", "bigl", "bigr", "left", "right", "quad",
     "qquad", "hline", "xrightarrow", "documentclass", "usepackage", "section", "textbackslash", "ln", "log",
+    "tanh",  # core LaTeX; SymPy writes lim det E for tanh with beta != 0 with it
 }
 SYMBOLS = set(",;! \\[]{}_%&#$^~|")  # \, \; \! \  \\ \[ \] \{ \} \_ \% \& \# \$ \^ \~ \|
 
@@ -82,6 +83,23 @@ QUANT = {"format": "exactloss-result", "version": 1, "result": "Lemma 3.5 (quant
                                  "m_2 = min |sigma'(G_2)| (lower)": 0.20999999999999971}}}
 
 
+QUANT_DIRECT = {**QUANT, "details": {**QUANT["details"], "method": "direct", "loss_bound": 8.473637548808282e-27,
+                                      "loss_bound_chain": 9.790593449647699e-27,
+                                      "factors": {**QUANT["details"]["factors"],
+                                                  "sigma_min(A) (lower), A: l'(F_L - Y) -> grad_{k+1}":
+                                                      0.001294441020379272}}}
+
+LEMMA_4_3 = {"format": "exactloss-result", "version": 1, "result": "Lemma 4.3", "holds": True, "level": "certified",
+             "instance": {"samples": 5, "activation": "softplus(alpha=1)", "case": "b", "layer": 1, "beta": "0"},
+             "details": {"direction": [1, -2], "projections": ["-2", "0", "1/2", "3", "7"], "beta": "0", "case": "b",
+                         "det_limit": "log(2)**4", "det_limit_ball": "[0.230835098583083 +/- 1e-16]",
+                         "alpha0": "213/100", "alpha0_level": "certified", "alpha0_for_every_positive_alpha": False,
+                         "alpha0_argument": "softplus (case b): similarity by e^(-alpha c (t_j - t_i)); ...",
+                         "witness": {"at_alpha0": {"alpha": "213/100", "level": "certified"}}},
+             "clauses": [{"claim": "lim det E(alpha) = sigma(beta)^(N-1) != 0", "holds": True, "level": "certified",
+                          "reason": ""}]}
+
+
 def fragments():
     H = np.array([[1, 0, 1, 0], [0, 1, 0, 1], [1, 0, 0, 0], [0, 1, 0, 0]], dtype=object)
     names = ["W2[1,1]", "W2[2,1]", "b2[1]", "W3[1,1]"]
@@ -103,6 +121,11 @@ def fragments():
                                        sigma_min_W={3: "[0.5 +/- 1e-10]"}, bound=2.5e-13),
         "loss_bound_symbolic": latex.loss_bound(2, 3),
         "loss_bound_saved": latex.loss_bound_from_result(QUANT),
+        "loss_bound_direct": latex.loss_bound_from_result(QUANT_DIRECT),
+        "lemma_4_3_record": latex.lemma_4_3_from_result(LEMMA_4_3),
+        "hessian_contrast_y": latex.hessian_contrast(H, ["y1", "y2", "y3", "y4"], [2, 3], point="y",
+                                                     function="y1**2/2 + y2**2/2 + y1*y3 + y2*y4", det=-1,
+                                                     det_subset=Fraction(0), level="proved"),
         "loss_bound_cauchy": latex.loss_bound(1, 2, grad=1e-6, sigma_min_F=0.5, sigma_prime_min=[0.2], bound=1e-5,
                                               loss="cauchy"),
     }
@@ -199,6 +222,32 @@ def test_loss_bound_from_a_saved_result():
     assert "(l = 2)" in tex
     with pytest.raises(InputError, match="no quantitative Lemma 3.5 factors"):
         latex.loss_bound_from_result({**QUANT, "details": {"k": 1}})
+
+
+def test_direct_bound_after_the_product_of_factors():
+    """The product of the shown factors is the chain bound; the smaller direct bound follows, both at their level."""
+    tex = latex.loss_bound_from_result(QUANT_DIRECT, digits=4)
+    bounds = [ln.strip() for ln in tex.splitlines() if ln.strip().startswith(r"\Phi &\le")]
+    assert bounds[0] == r"\Phi &\le 9.791 \cdot 10^{-27} \qquad \text{(certified)} \\"
+    assert r"\sigma_{\min}(A) \ge 0.001294" in tex
+    assert bounds[1] == (r"\Phi &\le \left( \frac{g}{2 \, \sigma_{\min}(A)} \right)^{2} \le 8.474 \cdot 10^{-27} "
+                         r"\qquad \text{(certified)}")
+    numerical = latex.loss_bound_from_result({**QUANT, "level": "numerical"})
+    assert r"\text{numerical: } g" in numerical and "certified" not in numerical.split("\n", 1)[1]
+
+
+def test_lemma_4_3_record_and_hessian_contrast():
+    tex = FRAGMENTS["lemma_4_3_record"]
+    assert r"a &= (1, -2)^{T}" in tex and r"(t_1, \dots, t_{5}) = (-2, 0, \frac{1}{2}, 3, 7)" in tex
+    assert r"\sigma(0)^{4} = \ln{\left(2 \right)}^{4} \in 0.23083510 \pm" in tex
+    assert r"\alpha \ge \alpha_0 = \frac{213}{100} \qquad \text{(certified)}" in tex
+    assert "(proved)" not in tex
+    assert "argument: Perron-scaled diagonal dominance" in tex
+    hc = FRAGMENTS["hessian_contrast_y"]
+    assert r"\det H(y) = -1 \neq 0" in hc and r"\det H_{\{y_{3}, y_{4}\}}(y) = 0" in hc
+    assert r"\text{proved: } y \text{ is non-degenerate, but degenerate on } S = \{y_{3}, y_{4}\}" in hc
+    with pytest.raises(InputError, match="subset"):
+        latex.hessian_contrast([[1]], ["x1"], [3])
 
 
 def test_directed_rounding():
