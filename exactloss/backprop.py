@@ -233,13 +233,19 @@ def _layerwise(widths: tuple[int, ...], N: int, sigma: ScalarFunction, ell: Scal
     return _all(s["holds"] for s in steps), steps
 
 
-def _full(widths: tuple[int, ...], N: int, sigma: ScalarFunction, ell: ScalarFunction) -> tuple[bool | None, list[dict]]:
-    S = Symbolic()
+def _symbolic_instance(widths: tuple[int, ...], N: int, sigma: ScalarFunction | str,
+                       ell: ScalarFunction | str) -> tuple[Network, Parameters, np.ndarray, Gradients]:
+    """Phi and Lemma 2.1's formulas for symbolic parameters W{k}_i_j, b{k}_j and data X_i_j, Y_i_j."""
     net = Network(widths, sigma)
     P = net.symbolic_parameters()
     X = _symbols("X", (N, widths[0]))
     Y = _symbols("Y", (N, widths[-1]))
-    g = backprop(net, P, X, Y, ell, S)
+    return net, P, Y, backprop(net, P, X, Y, ell, Symbolic())
+
+
+def _full(widths: tuple[int, ...], N: int, sigma: ScalarFunction, ell: ScalarFunction) -> tuple[bool | None, list[dict]]:
+    S = Symbolic()
+    net, P, Y, g = _symbolic_instance(widths, N, sigma, ell)
     phi = g.phi
     # atoms shared by both sides -> fresh symbols, after differentiation
     rep: dict[sp.Expr, sp.Symbol] = {}
@@ -266,13 +272,7 @@ def _full(widths: tuple[int, ...], N: int, sigma: ScalarFunction, ell: ScalarFun
 
 def naive_confirmation(widths: Sequence[int], N: int, activation: str = "generic", loss: str = "generic") -> bool:
     """The naive baseline for benchmarks: diff Phi w.r.t. every parameter and ``expand`` the difference."""
-    widths = parse_widths(widths)
-    S = Symbolic()
-    net = Network(widths, activation)
-    P = net.symbolic_parameters()
-    X = _symbols("X", (N, widths[0]))
-    Y = _symbols("Y", (N, widths[-1]))
-    g = backprop(net, P, X, Y, loss, S)
+    net, P, _, g = _symbolic_instance(parse_widths(widths), N, activation, loss)
     for k in range(1, net.L + 1):
         W, b = P.layer(k)
         for idx in np.ndindex(W.shape):
