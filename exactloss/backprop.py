@@ -126,7 +126,8 @@ def _symbols(name: str, shape: tuple[int, int]) -> np.ndarray:
 def zero_test(expr: sp.Expr) -> bool | None:
     """Is ``expr`` identically 0?  True (proved by SymPy), False (certified non-zero), None (undecided).
 
-    1. ``expand`` (a polynomial identity in the atoms) -- proves 0;
+    1. ``expand`` (a polynomial identity in the atoms) -- proves 0; step factors made redundant by a
+       hinge (``H(-u) Min(0, u) = Min(0, u)``) are dropped first;
     2. ``simplify`` after rewriting to ``exp`` -- proves 0 for identities such
        as ``exp(2t)/(1 + exp(2t)) = 1/(1 + exp(-2t))``; for Min/Max/Abs/Heaviside,
        ``simplify`` of the ``Piecewise`` form, branch by branch (small expressions
@@ -138,6 +139,10 @@ def zero_test(expr: sp.Expr) -> bool | None:
     e = sp.expand(expr)
     if e == 0:
         return True
+    if e.has(sp.Heaviside):
+        e = sp.expand(e.replace(lambda x: isinstance(x, sp.Mul), _drop_redundant_steps))
+        if e == 0:
+            return True
     try:
         e2 = sp.simplify(sp.expand(e.rewrite(sp.exp)))
     except Exception:  # pragma: no cover - SymPy internals
@@ -175,6 +180,21 @@ def zero_test(expr: sp.Expr) -> bool | None:
     finally:
         ctx.prec = saved
     return None
+
+
+def _drop_redundant_steps(m: sp.Mul) -> sp.Expr:
+    """``H(-u) Min(0, u) = Min(0, u)`` and ``H(u) Max(0, u) = Max(0, u)`` for every real u, whatever H(0) is
+    (the other factor vanishes at u = 0): SymPy's derivative of a squared hinge carries such step factors."""
+    factors = list(m.args)
+    for h in [f for f in factors if isinstance(f, sp.Heaviside)]:
+        arg = h.args[0]
+        for f in factors:
+            if isinstance(f, (sp.Min, sp.Max)) and len(f.args) == 2 and sp.S.Zero in f.args:
+                u = f.args[0] if f.args[1] == 0 else f.args[1]
+                if sp.expand(arg + u if isinstance(f, sp.Min) else arg - u) == 0:
+                    factors.remove(h)
+                    break
+    return sp.Mul(*factors) if len(factors) != len(m.args) else m
 
 
 def _is_zero(expr: sp.Expr) -> bool | None:

@@ -133,3 +133,17 @@ def test_float_agrees_with_ball():
         assert close(gf.grad_W[k], gb.grad_W[k])
         assert close(gf.grad_b[k], gb.grad_b[k])
     assert close(gf.phi, gb.phi)
+
+
+def test_zero_test_hinge_steps():
+    a = sp.Symbol("a", real=True)
+    assert zero_test(2 * sp.Heaviside(-a) * sp.Min(0, a) - 2 * sp.Min(0, a)) is True
+    assert zero_test(2 * sp.Heaviside(a) * sp.Max(0, a) - 2 * sp.Max(0, a)) is True
+    # the wrong step is not an identity: never proved
+    assert zero_test(2 * sp.Heaviside(a) * sp.Min(0, a) - 2 * sp.Min(0, a)) is not True
+
+
+@pytest.mark.parametrize("act,ell", [("sigmoid", "l2"), ("t/(1+abs(t))", "l1")])
+def test_piecewise_c1_pieces_are_proved(act, ell):
+    r = confirm_lemma_2_1((2, 2, 1), 2, act, ell)
+    assert (r.holds, r.level) == (True, "proved")
