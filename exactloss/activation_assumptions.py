@@ -307,7 +307,7 @@ def growth(sigma: ScalarFunction | str, mu: sp.Expr | None = None, cert: Certifi
     if r3 is not None and r3.is_infinite:
         right = (False, f"sigma(t)/t -> {r3} as t -> +oo (SymPy limit): no bound rho_3 t + rho_4 for t >= 0")
     elif r3 is not None:
-        rho3 = abs(r3) if cmp(r3, 0) != 0 else sp.S.One
+        rho3 = abs(r3) if cmp(r3, 0) in (1, -1) else sp.S.One  # a candidate only: verified below
         s0 = _at(e, t, 0)
         cands = [abs(s0)] if s0.is_number else []
         for sg in (1, -1):
@@ -333,8 +333,11 @@ def growth(sigma: ScalarFunction | str, mu: sp.Expr | None = None, cert: Certifi
                 break
     # ---- t < 0
     left: tuple[bool | None, str] = (None, "lim sigma at -oo not found (or not confirmed)")
-    if mu is not None and cmp(mu, 0) != 0:
+    mu_sign = cmp(mu, 0) if mu is not None else None  # None: not decided, never read as "non-zero"
+    if mu_sign in (1, -1):
         left = (False, f"|sigma(t)| -> {abs(mu)} != 0 as t -> -oo (SymPy limit) while rho_1 e^(rho_2 t) -> 0")
+    elif mu is not None and mu_sign is None:
+        left = (None, f"lim sigma at -oo = {mu}: whether it is 0 is not decided")
     elif mu is not None:
         k = _lim(_derivative(e, t) / e, t, -sp.oo)
         left = (None, f"decay rate lim sigma'/sigma at -oo = {k}: no verified rho_1, rho_2")

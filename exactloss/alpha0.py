@@ -299,6 +299,11 @@ def certify_alpha0(cons: Construction, prec: int = 128) -> Alpha0:
     sign = cons.limit_sign()
     if N <= 1:
         return Alpha0(Fraction(0), "proved", "N = 1: E = [1] for every alpha", 1, True)
+    if cons.info.family is None and cons.info.assumption_holds is not True:
+        # both arguments below rest on sigma being strictly increasing (|Delta(alpha)| non-increasing in
+        # alpha); for a user sigma that is only known when Assumption 3.2.2 was decided
+        return Alpha0(None, None, "the alpha_0 argument needs sigma strictly increasing (Assumption 3.2.2), which "
+                      f"is not proved for {cons.sigma.describe()}: no alpha_0 is certified", sign)
     gmin = _min_gap(cons)
     if cons.case == "a":
         ratios: dict = {}

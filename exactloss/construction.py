@@ -128,12 +128,14 @@ def classify(sigma: ScalarFunction | str) -> SigmaInfo:
         return SigmaInfo(sigma, "b", None, None, "softplus", how or "Lemma 3.3 (softplus)")
     _refute_monotone(sigma)
     holds = ext if how else None
-    try:
-        lo = sp.limit(sigma.expr, T, -sp.oo)
-        hi = sp.limit(sigma.expr, T, sp.oo)
-    except Exception:  # SymPy cannot decide the limits
-        raise AssumptionError(f"cannot determine the limits of {sigma.describe()} at +-infinity (needed for "
-                              "Assumption 3.2.2 (a)/(b)); use sigmoid, tanh or softplus") from None
+    from .clauses import _confirmed_lim
+
+    # SymPy's limits, kept only when a ball value far out agrees (a wrong limit would give a wrong E_inf)
+    lo = _confirmed_lim(sigma.expr, T, -sp.oo)
+    hi = _confirmed_lim(sigma.expr, T, sp.oo)
+    if lo is None or hi is None:
+        raise AssumptionError(f"cannot determine (and confirm) the limits of {sigma.describe()} at +-infinity "
+                              "(needed for Assumption 3.2.2 (a)/(b)); use sigmoid, tanh or softplus")
     if lo.is_finite and hi.is_finite:
         if not bool(lo < hi):
             raise AssumptionError(f"Assumption 3.2.2 fails: {sigma.describe()} has limits {lo} and {hi}, not mu < gamma")

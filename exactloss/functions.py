@@ -43,6 +43,7 @@ def parse_expression(text: str, var: sp.Symbol, what: str, also: tuple[sp.Symbol
         convert_xor,
         implicit_multiplication_application,
         parse_expr,
+        rationalize,
         standard_transformations,
     )
 
@@ -57,7 +58,8 @@ def parse_expression(text: str, var: sp.Symbol, what: str, also: tuple[sp.Symbol
         expr = parse_expr(
             text,
             local_dict=names,
-            transformations=standard_transformations + (convert_xor, implicit_multiplication_application),
+            # rationalize: "0.1*t" means t/10 exactly, not the binary float nearest to 0.1
+            transformations=standard_transformations + (convert_xor, rationalize, implicit_multiplication_application),
             evaluate=True,
         )
     except Exception as exc:  # SymPy raises many types for bad syntax

@@ -162,7 +162,8 @@ def lemma_4_3(samples: int = 8, dim: int = 1, activation: str = "sigmoid", data:
         Verdict("Assumption 3.2 (samples distinct; sigma analytic, strictly increasing, case "
                 f"({cons.case}))", ass, "proved" if ass else None,
                 f"duplicate_rows found none; {cons.info.assumption}"),
-        Verdict("layers 1..k-1 keep distinct rows; projections t_1 < ... < t_N", True, "proved",
+        Verdict("layers 1..k-1 keep distinct rows; projections t_1 < ... < t_N",
+                True if cons.k == 1 or ass else None, "proved" if cons.k == 1 or ass else None,
                 cons.direction_how + ("" if cons.k == 1 else "; layers 2..k: first unit sigma(c_p (t - m_p)), "
                                       "c_p > 0, order kept because sigma is strictly increasing")),
         Verdict(f"lim det E(alpha) = {'(mu - sigma(beta))' if cons.case == 'a' else 'sigma(beta)'}^(N-1) != 0",

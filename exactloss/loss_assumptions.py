@@ -191,7 +191,7 @@ def _sided_loss(l: ScalarFunction | str, which: int) -> tuple[Verdict, ...]:
         out.append(_v(f"{tag}: R -> R_+ and l{which}(a) = 0 <=> a {sym} 0", False, "certified", why))
     else:
         v = _ball_at(e, a, -zero_side)
-        if v is not None and not v > 0:
+        if v is not None and v <= 0:  # certainly <= 0 (a ball straddling 0 decides nothing)
             out.append(_v(f"{tag}: R -> R_+ and l{which}(a) = 0 <=> a {sym} 0", False, "certified",
                           f"l{which}({-zero_side}) = {v.str(6)} is not > 0"))
         else:

@@ -41,12 +41,20 @@ def _parse(f: str) -> tuple[sp.Expr, list[sp.Symbol]]:
     return expr, xs
 
 
-def nondegenerate_for(expr: sp.Expr, xs: Sequence[sp.Symbol], w: Sequence[sp.Rational]) -> bool:
-    """True iff ``{grad f + w = 0, det Hess f = 0}`` has no complex solution (Groebner basis ``[1]``): proved."""
+def nondegenerate_for(expr: sp.Expr, xs: Sequence[sp.Symbol], w: Sequence[sp.Rational]) -> bool | None:
+    """Are all real critical points of ``f + <w, x>`` non-degenerate?
+
+    True: ``{grad f + w = 0, det Hess f = 0}`` has no complex solution (Groebner basis ``[1]``), proved.
+    False: a real rational degenerate critical point is exhibited and checked exactly, proved.
+    None: the system has a solution over C, but no real one was exhibited (it may be non-real), undecided.
+    """
     grad = [sp.diff(expr, x) + wi for x, wi in zip(xs, w)]
     det = sp.hessian(expr, xs).det()
     G = sp.groebner([*grad, det], *xs, order="grevlex", domain="QQ")
-    return list(G.exprs) == [1]
+    if list(G.exprs) == [1]:
+        return True
+    f_w = expr + sum((wi * x for x, wi in zip(xs, w)), sp.S.Zero)
+    return False if degenerate_point(f_w, xs) is not None else None
 
 
 def degenerate_point(expr: sp.Expr, xs: Sequence[sp.Symbol]) -> dict | None:
@@ -93,13 +101,19 @@ def theorem_3_10(function: str = "x1**3 - 3*x1*x2**2", perturbations: int = 5, s
         ok = nondegenerate_for(expr, xs, wv)
         results.append({"w": [str(v) for v in wv], "all_critical_points_nondegenerate": ok})
         clauses.append(Verdict(f"w = ({', '.join(map(str, wv))}): every critical point of f + <w, x> is non-degenerate",
-                               ok, "proved", "Groebner basis of {grad f + w, det Hess f} is [1]" if ok else
-                               "the system {grad f + w = 0, det Hess f = 0} has a solution: a degenerate critical point "
-                               "(over C) remains for this w"))
-    holds = all(r["all_critical_points_nondegenerate"] for r in results)
-    failed = None if holds else "w outside the exceptional null set"
+                               ok, "proved" if ok is not None else None,
+                               "Groebner basis of {grad f + w, det Hess f} is [1]" if ok else
+                               "a real rational degenerate critical point of f + <w, x>, checked exactly" if ok is False
+                               else "{grad f + w = 0, det Hess f = 0} has a solution over C, but no real one was "
+                                    "exhibited: undecided"))
+    verdicts = [r["all_critical_points_nondegenerate"] for r in results]
+    holds = False if False in verdicts else None if None in verdicts else True
+    failed = "w outside the exceptional null set" if holds is False else None
     reason = (f"every one of the {len(ws)} perturbation(s) has only non-degenerate critical points (proved, Groebner "
               "bases over QQ)" if holds else "a perturbation w lies in the exceptional (measure-zero) set: "
-              + ", ".join(str(r["w"]) for r in results if not r["all_critical_points_nondegenerate"]))
-    return Result("Theorem 3.10", holds, "proved", STATEMENT, reason, {"f": str(expr), "variables": [str(x) for x in xs]},
+              + ", ".join(str(r["w"]) for r in results if r["all_critical_points_nondegenerate"] is False)
+              if holds is False else "undecided for: " + ", ".join(
+                  str(r["w"]) for r in results if r["all_critical_points_nondegenerate"] is None)
+              + " (a complex, possibly non-real, degenerate critical point)")
+    return Result("Theorem 3.10", holds, "proved" if holds is not None else None, STATEMENT, reason, {"f": str(expr), "variables": [str(x) for x in xs]},
                   {"degenerate_point_of_f": deg, "perturbations": results}, tuple(clauses), failed_hypothesis=failed)

@@ -218,4 +218,11 @@ def classes_from_targets(Y: np.ndarray) -> np.ndarray:
     """The paper's +1/-1 encoding: ``x_i in C_j`` iff ``Y_ij > 0``."""
     if Y is None:
         raise InputError("Section 5 needs class targets Y (+1 for the true class, -1 otherwise)")
-    return np.vectorize(lambda v: _to_fraction(v) > 0 if not isinstance(v, arb) else bool(v > 0), otypes=[bool])(Y)
+    def member(v: Any) -> bool:
+        if isinstance(v, arb):
+            if not (v > 0 or v < 0):  # a ball straddling 0 does not say which class
+                raise InputError(f"class target {v} is neither certainly > 0 nor < 0; use exact +1/-1 targets")
+            return bool(v > 0)
+        return _to_fraction(v) > 0
+
+    return np.vectorize(member, otypes=[bool])(Y)

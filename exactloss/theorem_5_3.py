@@ -154,6 +154,9 @@ def theorem_5_3(params: Any, data: Any, activation: Any = "identity", layer: int
         return Result(name, None, None, STATEMENT, "undecided: " + "; ".join(f"{v.claim}: {v.reason}" for v, _ in hyps
                       if v.holds is None), inst, details, clauses)
     phi_zero = _is_zero(phi)
+    if phi_zero is None:  # a ball around 0: the conclusion is not decided at this precision
+        return Result(name, None, None, STATEMENT, f"hypotheses hold but Phi = {_fmt(S, phi)} is not decided to be 0",
+                      inst, details, clauses)
     if phi_zero is not True:  # pragma: no cover - would contradict the theorem
         return Result(name, False, S.level, STATEMENT, f"hypotheses hold but Phi = {_fmt(S, phi)} is not 0",
                       inst, details, clauses, failed_hypothesis="(conclusion)")

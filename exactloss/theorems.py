@@ -250,13 +250,17 @@ def rank_with_ones_clause(pt: Point, k: int) -> tuple[Verdict, dict]:
         c = full_row_rank(with_ones(F, pt.S), pt.S)
     else:
         try:
-            from .verified import full_row_rank_float  # type: ignore
+            from .verified import certify_layer_float  # type: ignore
 
-            fc = full_row_rank_float(with_ones(np.asarray(F, dtype=float), None))
-            c = None
-            v = Verdict(f"rank({name}) = N = {pt.N}", fc.full, fc.level if fc.full else None,
-                        f"verified float64 bound: {fc.method}; sigma_min >= {fc.sigma_min_lower}")
-            return v, fc.to_json()
+            # certified for the exact F_k only through the forward-error transfer; otherwise the certificate is
+            # about the float64 matrix, which says nothing certain about the point: then it is numerical
+            fc, info = certify_layer_float(pt.net, pt.P, pt.X, k)
+            exact = bool(fc.full) and "exact matrix" in str(info.get("certifies", ""))
+            level = fc.level if exact else ("numerical" if fc.full else None)
+            v = Verdict(f"rank({name}) = N = {pt.N}", fc.full if fc.full or exact else None, level,
+                        f"float64: {fc.method}; sigma_min >= {fc.sigma_min_lower}; certifies "
+                        f"{info.get('certifies')}")
+            return v, {**fc.to_json(), **{k2: v2 for k2, v2 in info.items() if isinstance(v2, (str, float, int))}}
         except (ImportError, AttributeError):
             raise InputError("float numbers are not available for rank certificates yet; use --numbers ball") from None
     claim = f"rank({name}) = N = {pt.N}"

@@ -580,8 +580,12 @@ def certify_layer_float(net: Any, P: Any, X: Any, k: int, forward_bound: bool = 
 
     P_float = P if all(isinstance(w, np.ndarray) and w.dtype == np.float64 for w in P.W + P.b) \
         else float_parameters(P)[0]
+    own = layer_with_ones(net, P_float, X, k) if (A is None or (forward_bound and k > 0)) else None
     if A is None:
-        A = layer_with_ones(net, P_float, X, k)
+        A = own
+    elif own is not None and not (A.shape == own.shape and np.array_equal(A, own)):
+        # the forward-error bound is about this function's own float matrix: a different A gets no transfer
+        forward_bound = False
     c = full_row_rank_float(A, **kw)
     info: dict[str, Any] = {"sigma_min_lower_float_matrix": c.sigma_min_lower, "certifies": c.certifies}
     if not c.full or k == 0 or not forward_bound:
