@@ -81,7 +81,8 @@ STATEMENT = ("quantitative Lemma 3.5: if rank([F_k, 1_N]) = N and rank(W_l) = n_
 
 
 def _arb_from_float(x: float) -> arb:
-    return arb(repr(float(x))) if x != 0 else arb(0)
+    """The float's exact binary value as a radius-0 ball (no decimal round trip)."""
+    return arb(float(x))
 
 
 def _min_abs_lower(A: np.ndarray) -> float:
