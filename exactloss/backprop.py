@@ -48,7 +48,7 @@ import sympy as sp
 
 from .activations import activation as _activation
 from .errors import InputError
-from .evidence import Result
+from .evidence import Result, conjunction
 from .functions import ScalarFunction
 from .losses import loss as _loss
 from .network import Forward, Network, Parameters, parse_widths
@@ -201,16 +201,6 @@ def _is_zero(expr: sp.Expr) -> bool | None:
     return zero_test(expr)
 
 
-def _all(tests: "list[bool | None] | Any") -> bool | None:
-    """Three-valued AND: False if any is False, None if any undecided, else True."""
-    vals = list(tests)
-    if any(v is False for v in vals):
-        return False
-    if any(v is None for v in vals):
-        return None
-    return True
-
-
 def _contract(D: np.ndarray, E: np.ndarray, theta: sp.Symbol) -> sp.Expr:
     """Chain rule: ``sum_ij D_ij dE_ij/dtheta`` with SymPy's derivative of each entry."""
     return sp.Add(*[D[idx] * sp.diff(E[idx], theta) for idx in np.ndindex(E.shape)])
@@ -226,7 +216,7 @@ def _layerwise(widths: tuple[int, ...], N: int, sigma: ScalarFunction, ell: Scal
     R = sigma.value(S, G) - Y
     phi = sp.Add(*ell.value(S, R).flat)
     formula = ell.d(S, R) * sigma.d(S, G)
-    ok = _all(_is_zero(sp.diff(phi, G[idx]) - formula[idx]) for idx in np.ndindex(G.shape))
+    ok = conjunction(_is_zero(sp.diff(phi, G[idx]) - formula[idx]) for idx in np.ndindex(G.shape))
     steps.append({"step": f"top: Delta_L = l'(F_L - Y) o sigma'(G_L), N x n_L = {N} x {widths[L]}", "holds": ok})
     # affine steps, one per distinct (n_{k-1}, n_k); D = dPsi/dG is an arbitrary upstream gradient
     for n_in, n_out in sorted({(widths[k - 1], widths[k]) for k in range(1, L + 1)}):
@@ -238,7 +228,7 @@ def _layerwise(widths: tuple[int, ...], N: int, sigma: ScalarFunction, ell: Scal
         checks = [_contract(D, Gexpr, W[idx]) - (F.T @ D)[idx] for idx in np.ndindex(W.shape)]
         checks += [_contract(D, Gexpr, b[j]) - D[:, j].sum() for j in range(n_out)]
         checks += [_contract(D, Gexpr, F[idx]) - (D @ W.T)[idx] for idx in np.ndindex(F.shape)]
-        ok = _all(_is_zero(c) for c in checks)
+        ok = conjunction(_is_zero(c) for c in checks)
         steps.append({"step": f"affine: for G = F W + 1 b^T and any upstream D = dPsi/dG: dPhi/dW = F^T D, "
                               f"dPhi/db = D^T 1, dPhi/dF = D W^T; shape {N} x {n_in} -> {n_out}", "holds": ok})
     # activation steps, one per distinct hidden width; P = dPsi/dF arbitrary
@@ -247,10 +237,10 @@ def _layerwise(widths: tuple[int, ...], N: int, sigma: ScalarFunction, ell: Scal
         Pup = _symbols("P", (N, n_k))
         Fexpr = sigma.value(S, G)
         formula = Pup * sigma.d(S, G)
-        ok = _all(_is_zero(_contract(Pup, Fexpr, G[idx]) - formula[idx]) for idx in np.ndindex(G.shape))
+        ok = conjunction(_is_zero(_contract(Pup, Fexpr, G[idx]) - formula[idx]) for idx in np.ndindex(G.shape))
         steps.append({"step": f"activation: for F = sigma(G) and any upstream P = dPsi/dF: dPhi/dG = P o sigma'(G); "
                               f"N x n = {N} x {n_k}", "holds": ok})
-    return _all(s["holds"] for s in steps), steps
+    return conjunction(s["holds"] for s in steps), steps
 
 
 def _symbolic_instance(widths: tuple[int, ...], N: int, sigma: ScalarFunction | str,
@@ -284,7 +274,7 @@ def _full(widths: tuple[int, ...], N: int, sigma: ScalarFunction, ell: ScalarFun
             tests.append(_is_zero((sp.diff(phi, W[idx]) - g.grad_W[k - 1][idx]).xreplace(rep)))
         for j in range(b.shape[0]):
             tests.append(_is_zero((sp.diff(phi, b[j]) - g.grad_b[k - 1][j]).xreplace(rep)))
-    ok = _all(tests)
+    ok = conjunction(tests)
     count = len(tests)
     return ok, [{"step": f"full: SymPy's dPhi/dtheta minus Lemma 2.1's formula is 0 for all {count} parameters",
                  "holds": ok}]

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 LEVELS = ("numerical", "certified", "proved")
 FORMAT = "exactloss-result"
@@ -55,6 +55,16 @@ def weakest(*levels: str | None) -> str | None:
     if not present:
         return None
     return min(present, key=level_rank)
+
+
+def conjunction(verdicts: "Iterable[bool | None]") -> bool | None:
+    """Three-valued AND of verdicts: False if any is False, None (undecided) if any is None, else True."""
+    vals = list(verdicts)
+    if any(v is False for v in vals):
+        return False
+    if any(v is None for v in vals):
+        return None
+    return True
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ from flint import arb, fmpq, fmpq_mat
 
 from .backprop import Gradients, backprop
 from .errors import AssumptionError, InputError, NotExactError
-from .evidence import Result, Verdict, weakest
+from .evidence import Result, Verdict, conjunction, weakest
 from .functions import ScalarFunction
 from .io import as_data, as_parameters
 from .losses import loss as _loss
@@ -176,15 +176,6 @@ def _upper_float(x: Any) -> float:
         return float(np.nextafter(float(x.upper().mid()) if isinstance(x.upper(), arb) else float(x.upper()), np.inf))
     if isinstance(x, fmpq):
         return float(np.nextafter(float(int(x.p)) / float(int(x.q)), np.inf))
-    return float(x)
-
-
-def _lower_float(x: Any) -> float:
-    if isinstance(x, arb):
-        lo = x.lower()
-        return float(np.nextafter(float(lo.mid()) if isinstance(lo, arb) else float(lo), -np.inf))
-    if isinstance(x, fmpq):
-        return float(np.nextafter(float(int(x.p)) / float(int(x.q)), -np.inf))
     return float(x)
 
 
@@ -374,7 +365,7 @@ def replay(pt: Point, k: int) -> tuple[bool | None, list[dict]]:
         steps.append({"step": f"Delta_{l} = (Delta_{l + 1} W_{l + 1}^T) o sigma'(G_{l}) = 0, sigma'(G_{l}) != 0 "
                               f"=> Delta_{l + 1} W_{l + 1}^T = 0; rank W_{l + 1} = n_{l + 1} => Delta_{l + 1} = 0",
                       "matrix": f"W_{l + 1}", "shape": list(pt.P.W[l].shape), "rank": winfo.get("rank"),
-                      "min_abs_sigma_prime": sinfo.get("min_abs"), "premise": weakest_bool(sv.holds, wv.holds),
+                      "min_abs_sigma_prime": sinfo.get("min_abs"), "premise": conjunction((sv.holds, wv.holds)),
                       "Delta_is_zero": d})
         ok += [sv.holds, wv.holds, d]
     sv, sinfo = sigma_prime_clause(pt, L)
@@ -387,15 +378,7 @@ def replay(pt: Point, k: int) -> tuple[bool | None, list[dict]]:
                   "min_abs_sigma_prime": sinfo.get("min_abs"), "premise": sv.holds, "l_prime_is_zero": z,
                   "Phi": _fmt(S, pt.g.phi)})
     ok += [sv.holds, z]
-    return weakest_bool(*ok), steps
-
-
-def weakest_bool(*vals: bool | None) -> bool | None:
-    if any(v is False for v in vals):
-        return False
-    if all(v is True for v in vals):
-        return True
-    return None
+    return conjunction(ok), steps
 
 
 def _assemble(name: str, statement: str, pt: Point, hyps: list[tuple[Verdict, str | None]], extra_clauses: list[Verdict],

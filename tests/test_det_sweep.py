@@ -29,10 +29,9 @@ def test_tiny_determinant_float_cannot_see_it():
     with M.scope():
         d = mpmath.det(mpmath.matrix(E.tolist()))
     with Ball(4096).scope():
-        from tests.test_construction import mpf_q
         from tests.tolerance import ball_contains
 
-        assert ball_contains(p.ball, mpf_q(d))
+        assert ball_contains(p.ball, d)
 
 
 def test_precision_raised_until_sign_certified():
