@@ -94,6 +94,11 @@ class Result:
     ``holds`` is True when the paper's statement was confirmed on the
     instance, False when it was refuted or a needed hypothesis fails
     (``failed_hypothesis`` then names it), None when undecided.
+
+    A conclusion drawn from a premise that is itself undecided is undecided:
+    ``holds`` is None and ``missing`` names the premise that could not be
+    decided (e.g. ``"Assumption 3.2.3"``).  A statement that holds only *if*
+    some premise holds is never reported as ``holds = True``.
     """
 
     result: str
@@ -105,6 +110,7 @@ class Result:
     details: Mapping[str, Any] = field(default_factory=dict)
     clauses: tuple[Verdict, ...] = ()
     failed_hypothesis: str | None = None
+    missing: str | None = None  # the undecided premise that leaves the conclusion undecided
     seconds: float = 0.0
     source: Mapping[str, Any] = field(default_factory=dict)  # {"check": name, "arguments": {...}} to replay it
 
@@ -136,6 +142,8 @@ class Result:
             lines.append(f"How we know: {self.reason}")
         if self.failed_hypothesis:
             lines.append(f"Failed hypothesis: {self.failed_hypothesis}")
+        if self.missing:
+            lines.append(f"Missing (undecided premise): {self.missing}")
         for c in self.clauses:
             lv = c.level or "undecided"
             lines.append(f"  - {c.claim}: {c.verdict} [{lv}] {c.reason}".rstrip())
@@ -152,6 +160,7 @@ class Result:
             "statement": self.statement,
             "reason": self.reason,
             "failed_hypothesis": self.failed_hypothesis,
+            "missing": self.missing,
             "seconds": round(self.seconds, 6),
             "instance": jsonable(self.instance),
             "details": jsonable(self.details),
@@ -172,6 +181,7 @@ class Result:
             details=record.get("details", {}),
             clauses=tuple(Verdict(**c) for c in record.get("clauses", ())),
             failed_hypothesis=record.get("failed_hypothesis"),
+            missing=record.get("missing"),
             seconds=record.get("seconds", 0.0),
             source=record.get("source") or {},
         )

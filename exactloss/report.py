@@ -87,6 +87,7 @@ def result_from_record(record: Any, where: str = "<record>") -> Result:
     for name in ("statement", "reason"):
         _field(record, where, name, (str,))
     _field(record, where, "failed_hypothesis", (str, type(None)))
+    _field(record, where, "missing", (str, type(None)))
     _field(record, where, "instance", (dict,))
     _field(record, where, "details", (dict,))
     _field(record, where, "source", (dict, type(None)))
