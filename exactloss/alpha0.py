@@ -254,11 +254,25 @@ def _ok_softplus(cons: Construction, alpha: Fraction, c: Fraction, prec: int = 1
 
 
 def _min_gap(cons: Construction) -> float:
-    S = Ball(128)
-    with S.scope():
-        t = cons.t_in(S)
-        gaps = [float((t[i + 1] - t[i]).lower()) for i in range(len(t) - 1)]
-    return min(gaps) if gaps else 1.0
+    """A positive float lower bound on min_i (t_{i+1} - t_i), or 0.0 when none is found.
+
+    The projections are enclosed in balls at 128 bits, escalated up to 4096 bits while a gap's ball still
+    reaches 0 (points 1e-39 apart need more than 128 bits); the float is rounded down from the ball's lower end.
+    """
+    if cons.N <= 1:
+        return 1.0
+    prec = 128
+    while True:
+        S = Ball(prec)
+        with S.scope():
+            t = cons.t_in(S)
+            lows = [(t[i + 1] - t[i]).lower() for i in range(len(t) - 1)]
+            if all(lo > 0 for lo in lows):
+                g = min(float(lo) for lo in lows)
+                return math.nextafter(g, 0.0) if g > 0 else 0.0
+        if prec >= 4096:
+            return 0.0
+        prec *= 4
 
 
 def _search(ok: Callable[[Fraction], bool], start: float, floor: Fraction = Fraction(0),
@@ -293,8 +307,27 @@ def _search(ok: Callable[[Fraction], bool], start: float, floor: Fraction = Frac
     return hi
 
 
-def certify_alpha0(cons: Construction, prec: int = 128) -> Alpha0:
-    """A certified alpha_0 (ball arithmetic; the argument of the module docstring for sigma's case)."""
+CERTIFY_SECONDS = 20.0  # CPU-time limit of the alpha_0 search (a user sigma costs O(N^2) per trial alpha)
+
+
+def certify_alpha0(cons: Construction, prec: int = 128, seconds: float = CERTIFY_SECONDS) -> Alpha0:
+    """A certified alpha_0 (ball arithmetic; the argument of the module docstring for sigma's case).
+
+    Bounded (issue 11): past ``seconds`` of CPU time, ``Alpha0(None, None, reason)`` -- nothing certified.
+    """
+    from .budget import OverBudget, time_limit
+
+    try:
+        with time_limit(seconds, "the certified alpha_0 search"):
+            return _certify_alpha0(cons, prec)
+    except OverBudget as exc:
+        if exc.owner is not None and not exc.owner.closed:
+            raise  # an enclosing limit expired
+        return Alpha0(None, None, f"no alpha_0 certified: {exc.reason}", cons.limit_sign(),
+                      details={"over_budget": exc.reason})
+
+
+def _certify_alpha0(cons: Construction, prec: int = 128) -> Alpha0:
     N = cons.N
     sign = cons.limit_sign()
     if N <= 1:
@@ -305,6 +338,9 @@ def certify_alpha0(cons: Construction, prec: int = 128) -> Alpha0:
         return Alpha0(None, None, "the alpha_0 argument needs sigma strictly increasing (Assumption 3.2.2), which "
                       f"is not proved for {cons.sigma.describe()}: no alpha_0 is certified", sign)
     gmin = _min_gap(cons)
+    if not gmin > 0:
+        return Alpha0(None, None, "the gaps between the projected points t_i could not be bounded away from 0 "
+                      "(balls up to 4096 bits, or below float range): no alpha_0 is certified", sign)
     if cons.case == "a":
         ratios: dict = {}
 

@@ -8,6 +8,14 @@ det E does.  Its real roots in (0, 1) are isolated by Descartes' rule of signs w
 (Vincent-Collins-Akritas) and exact rational evaluation; the smallest one bounds alpha_0 (``u`` small is
 ``alpha`` large).
 
+Bounds on work (issue 11): the degree of ``P`` is at most ``sum_i deg Q_i`` and ``deg Q_i >= max_j |D_ij|``,
+so the route is refused up front -- before any integer is factored -- when ``max |D_ij|`` or the total
+degree exceeds ``degree_budget`` (points ``1e-30`` apart among points ``1`` apart give ``|D| = 10^30``), or
+when ``N`` exceeds :data:`MAX_N`; the elimination and the root isolation run under a CPU-time limit of
+:data:`EXACT_SECONDS` (:mod:`exactloss.budget`).  Over budget, :func:`exact_alpha0` returns an
+:class:`Alpha0` with ``alpha0 = None`` naming the bound, and Lemma 4.3 keeps its other routes (the
+closed-form Cauchy proof, the certified perturbation bound).
+
 >>> from fractions import Fraction as Q
 >>> from flint import fmpq_poly
 >>> r = alpha0_from_numerator(fmpq_poly([-1, 4]) * fmpq_poly([-3, 4]), Q(1))   # roots 1/4 and 3/4
@@ -23,6 +31,7 @@ from fractions import Fraction
 from flint import fmpq, fmpq_poly, fmpz_poly
 
 from .alpha0 import Alpha0, _q, round_up
+from .budget import OverBudget, SizeLimit, check, refuse, time_limit
 from .construction import Construction
 from .numbers import Ball
 
@@ -30,6 +39,11 @@ from .numbers import Ball
 # --------------------------------------------------------------------------
 # proved: det E as a rational function of u = e^{-kappa h alpha}
 # --------------------------------------------------------------------------
+
+
+DEGREE_BUDGET = 1000  # the largest degree of P(u) (sum of the row denominators' degrees) the route accepts
+MAX_N = 64  # the largest N: Bareiss costs O(N^3) polynomial products
+EXACT_SECONDS = 10.0  # CPU-time limit of the elimination and the root isolation together
 
 
 def _bareiss(M: list[list[fmpz_poly]]) -> fmpz_poly:
@@ -53,6 +67,7 @@ def _bareiss(M: list[list[fmpz_poly]]) -> fmpz_poly:
             rowi, rowk = M[i], M[k]
             for j in range(k + 1, n):
                 rowi[j] = (pk * rowi[j] - mik * rowk[j]) // prev
+            check("exact alpha_0 (Bareiss elimination)")
         prev = pk
     return M[n - 1][n - 1] * sign
 
@@ -81,13 +96,28 @@ def _divisors(n: int) -> list[int]:
     return out
 
 
-def numerator_polynomial(cons: Construction, degree_budget: int = 1000) -> tuple[fmpz_poly, Fraction, int] | None:
+def _applies(cons: Construction) -> bool:
+    return cons.info.family in ("sigmoid", "tanh") and cons.k == 1 and cons.beta == 0 and cons.case == "a"
+
+
+def numerator_polynomial(cons: Construction, degree_budget: int = DEGREE_BUDGET) -> tuple[fmpz_poly, Fraction, int] | None:
     """``P(u)``, ``h``, ``kappa`` with ``det E(alpha) = P(u) / prod_i Q_i(u)``, ``u = e^{-kappa h alpha}``,
-    every ``Q_i > 0`` on (0, 1); None when the route does not apply or the degree exceeds the budget."""
-    if cons.info.family not in ("sigmoid", "tanh") or cons.k != 1 or cons.beta != 0 or cons.case != "a":
+    every ``Q_i > 0`` on (0, 1); None when the route does not apply or the input is over its size bounds
+    (see the module docstring)."""
+    if not _applies(cons):
         return None
+    try:
+        return _numerator(cons, degree_budget)
+    except SizeLimit:
+        return None
+
+
+def _numerator(cons: Construction, degree_budget: int) -> tuple[fmpz_poly, Fraction, int]:
+    """:func:`numerator_polynomial` for a construction the route applies to; :class:`SizeLimit` when over
+    a size bound (checked before any factoring: trial division of a 30-digit integer does not end)."""
     t = cons.t_exact
     N = len(t)
+    refuse(N > MAX_N, f"N = {N}", MAX_N, "the exact alpha_0 route (Bareiss over Z[u])")
     den = 1
     for x in t:
         den = den * x.denominator // math.gcd(den, x.denominator)
@@ -96,6 +126,9 @@ def numerator_polynomial(cons: Construction, degree_budget: int = 1000) -> tuple
     for a, b in zip(m, m[1:]):
         g = math.gcd(g, b - a)
     g = g or 1
+    span = (max(m) - min(m)) // g if N > 1 else 0  # = max |D_ij| <= deg Q_i <= deg P
+    refuse(span > degree_budget, f"the spread max|t_j - t_i| / gcd of the gaps ({_size(span)})",
+           f"{degree_budget} (degree budget)", "the exact alpha_0 route")
     D = [[(m[j] - m[i]) // g for j in range(N - 1)] for i in range(N)]
     h = Fraction(g, den)
     kappa = 1 if cons.info.family == "sigmoid" else 2
@@ -106,8 +139,8 @@ def numerator_polynomial(cons: Construction, degree_budget: int = 1000) -> tuple
             S_i |= _cyclo_set(k)
         sets.append(S_i)
         degs.append(sum(_euler_phi(mm) for mm in S_i))
-    if sum(degs) > degree_budget:
-        return None
+    refuse(sum(degs) > degree_budget, f"the degree {sum(degs)} of prod Q_i", f"{degree_budget} (degree budget)",
+           "the exact alpha_0 route")
     rows = []
     for i in range(N):
         Qi = fmpz_poly([2])
@@ -128,6 +161,10 @@ def numerator_polynomial(cons: Construction, degree_budget: int = 1000) -> tuple
         rows.append(row)
     P = _bareiss(rows)
     return P, h, kappa
+
+
+def _size(n: int) -> str:
+    return str(n) if n < 10**12 else f"about 10^{len(str(n)) - 1}"
 
 
 def _euler_phi(n: int) -> int:
@@ -162,6 +199,7 @@ def smallest_root_interval(P: fmpq_poly, lo: Fraction, hi: Fraction, depth: int 
                            max_depth: int = 60) -> tuple[Fraction, Fraction] | None:
     """An interval around the smallest root of P in (lo, hi) holding exactly one root (or None: no root);
     with ``max_depth`` exhausted, an interval that may hold roots (conservative)."""
+    check("exact alpha_0 (root isolation)")
     V = _variations(P, lo, hi)
     if V == 0:
         return None
@@ -196,6 +234,7 @@ def alpha0_from_numerator(P: fmpq_poly, scale: Fraction, rel: float = 1e-4) -> d
         # exactly one root r in (a, b), simple: P has the sign of P(a) on (a, r) and the other sign on (r, b)
         exact_root = None
         for _ in range(400):
+            check("exact alpha_0 (root refinement)")
             if a > 0 and (b - a) <= rel * a:
                 break
             m = (a + b) / 2
@@ -230,12 +269,25 @@ def alpha0_from_numerator(P: fmpq_poly, scale: Fraction, rel: float = 1e-4) -> d
                 "root_alpha": [float(alpha_root_lo.lower()), float(alpha_root_hi.upper())]}
 
 
-def exact_alpha0(cons: Construction, degree_budget: int = 1000, rel: float = 1e-4) -> Alpha0 | None:
-    """The proved alpha_0 (sigmoid/tanh, k = 1, beta = 0), or None when the route does not apply."""
-    got = numerator_polynomial(cons, degree_budget)
-    if got is None:
+def exact_alpha0(cons: Construction, degree_budget: int = DEGREE_BUDGET, rel: float = 1e-4,
+                 seconds: float = EXACT_SECONDS) -> Alpha0 | None:
+    """The proved alpha_0 (sigmoid/tanh, k = 1, beta = 0), or None when the route does not apply.
+
+    Over a bound (size, degree, or ``seconds`` of CPU time; module docstring) an :class:`Alpha0` with
+    ``alpha0 = None``, ``level = None`` and the bound in its argument: nothing is claimed.
+    """
+    if not _applies(cons):
         return None
-    Pz, h, kappa = got
+    try:
+        with time_limit(seconds, "the exact alpha_0 route"):
+            return _exact_alpha0(cons, degree_budget, rel)
+    except OverBudget as exc:
+        return Alpha0(None, None, f"exact route not run to the end: {exc.reason}", cons.limit_sign(),
+                      details={"over_budget": exc.reason})
+
+
+def _exact_alpha0(cons: Construction, degree_budget: int, rel: float) -> Alpha0 | None:
+    Pz, h, kappa = _numerator(cons, degree_budget)
     if Pz.is_zero() or Pz.coeffs()[0] == 0:  # pragma: no cover - the limit is non-zero
         return None
     sign = cons.limit_sign()

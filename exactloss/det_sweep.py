@@ -8,6 +8,12 @@ wrong (N = 32, alpha = 1/10: the true determinant is about 1e-349, far below
 float64's range).  A sweep is evidence, not a proof: alpha_0 is certified in
 :mod:`exactloss.alpha0`.
 
+Bounds on work (issue 11): a whole sweep has a CPU-time budget of :data:`SWEEP_SECONDS`
+(:mod:`exactloss.budget`); points it does not reach are listed as "not computed" with the reason, never
+as a sign.  One arb determinant is one C call that no raise interrupts, so a large one (estimated cost
+above :data:`ISOLATE_COST`, e.g. N = 569 at 128 bits) runs in a hard-killed subprocess
+(:func:`exactloss.budget.run_isolated`) limited by the time left.
+
 >>> import numpy as np
 >>> from fractions import Fraction as Q
 >>> from exactloss.construction import build
@@ -28,11 +34,14 @@ import mpmath
 import numpy as np
 from flint import arb, arb_mat
 
+from . import budget
 from .alpha0 import round_up
 from .construction import Construction
 from .numbers import Ball, Float, MP
 
 MPMATH_MAX_N = 32  # 15-digit mpmath determinants are shown up to this N (they cost O(N^3) Python operations)
+SWEEP_SECONDS = 20.0  # CPU-time budget of one sweep (all its points)
+ISOLATE_COST = 5e7  # N^3 (prec/64)^1.6 above which a ball determinant runs in a hard-killed subprocess
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,7 @@ class DetPoint:
     prec: int
     float64: float | None
     mpmath15: str | None
+    note: str | None = None  # set when the point was not computed (a work bound was reached)
 
     @property
     def certified(self) -> bool:
@@ -68,19 +78,62 @@ class DetPoint:
     def to_json(self) -> dict:
         return {"alpha": str(self.alpha), "det": self.ball.str(10, radius=True), "prec_bits": self.prec,
                 "sign": self.sign if self.certified else None,
-                "status": "certified sign" if self.certified else f"sign not certified at {self.prec} bits",
+                "status": ("certified sign" if self.certified else self.note if self.note
+                           else f"sign not certified at {self.prec} bits"),
                 "log10_abs_det": self.log10_abs(), "float64": self.float64, "mpmath_15_digits": self.mpmath15}
+
+
+def _ball_det(cons: Construction, alpha: Fraction, p: int) -> arb:
+    S = Ball(p)
+    E = cons.E(alpha, S)
+    with S.scope():
+        return arb_mat(E.tolist()).det()
+
+
+def _ball_det_parts(cons: Construction, alpha: Fraction, p: int) -> tuple[int, int, int, int]:
+    """The determinant's midpoint and radius as exact (mantissa, exponent) integers (they pickle)."""
+    d = _ball_det(cons, alpha, p)
+    (m, e), (rm, re_) = d.mid().man_exp(), d.rad().man_exp()
+    return int(m), int(e), int(rm), int(re_)
+
+
+def _det_cost(N: int, p: int) -> float:
+    return float(N) ** 3 * (p / 64) ** 1.6
+
+
+def _bounded_ball_det(cons: Construction, alpha: Fraction, p: int) -> arb:
+    """The ball determinant, in a hard-killed subprocess when it is large (:data:`ISOLATE_COST`)."""
+    if _det_cost(cons.N, p) <= ISOLATE_COST or not budget.isolation_available():
+        budget.check("the det sweep")
+        return _ball_det(cons, alpha, p)
+    secs = budget.remaining()
+    if secs == float("inf"):
+        secs = SWEEP_SECONDS
+    m, e, rm, re_ = budget.run_isolated(_ball_det_parts, cons, alpha, p, seconds=secs,
+                                        step=f"the det sweep (arb determinant, N = {cons.N}, {p} bits)")
+    with Ball(p).scope():
+        from flint import arf
+
+        return arb(arf((m, e)), arf((rm, re_)))
 
 
 def det_point(cons: Construction, alpha: Fraction, prec: int = 128, max_prec: int = 4096,
               views: bool = True) -> DetPoint:
-    """det E(alpha) in ball arithmetic, doubling the precision until its sign is certified (or ``max_prec``)."""
+    """det E(alpha) in ball arithmetic, doubling the precision until its sign is certified (or ``max_prec``).
+
+    A work bound reached inside (an enclosing :func:`exactloss.budget.time_limit`) propagates as
+    :class:`exactloss.budget.OverBudget` once no precision has been computed; otherwise the last ball is kept.
+    """
     p = prec
+    d = None
     while True:
-        S = Ball(p)
-        E = cons.E(alpha, S)
-        with S.scope():
-            d = arb_mat(E.tolist()).det()
+        try:
+            d = _bounded_ball_det(cons, alpha, p)
+        except budget.OverBudget as exc:
+            if d is None or (exc.owner is not None and not exc.owner.closed):
+                raise  # nothing computed yet, or an enclosing limit expired
+            p //= 2  # keep the last ball computed (its sign not certified)
+            break
         if not d.contains(0) or p >= max_prec:
             break
         p *= 2
@@ -97,7 +150,10 @@ def det_point(cons: Construction, alpha: Fraction, prec: int = 128, max_prec: in
             M = MP(15)
             E = cons.E(alpha, M)
             with M.scope():
-                m15 = mpmath.nstr(mpmath.det(mpmath.matrix(E.tolist())), 8)
+                try:
+                    m15 = mpmath.nstr(mpmath.det(mpmath.matrix(E.tolist())), 8)
+                except (TypeError, ZeroDivisionError):  # mpmath's LU finds no pivot in an all-zero column
+                    m15 = "0"
     return DetPoint(Fraction(alpha), d, p, f64, m15)
 
 
@@ -117,19 +173,43 @@ def log_grid(lo: Any, hi: Any, n: int) -> list[Fraction]:
 
 
 def sweep(cons: Construction, alphas: Sequence[Fraction], prec: int = 128, max_prec: int = 4096,
-          views: bool = True) -> list[DetPoint]:
-    """det E(alpha) at every alpha of the grid (see :func:`det_point`).
+          views: bool = True, seconds: float = SWEEP_SECONDS) -> list[DetPoint]:
+    """det E(alpha) at every alpha of the grid (see :func:`det_point`), within ``seconds`` of CPU time:
+    points past the budget are "not computed" (their ``note`` says why), never given a sign.
 
     Walks the grid from large alpha (well conditioned) to small, starting each point at the precision
     the previous one needed, so the doubling rarely restarts from scratch.
     """
     out: dict[Fraction, DetPoint] = {}
     p = prec
-    for a in sorted(alphas, reverse=True):
-        pt = det_point(cons, a, p, max_prec, views)
-        out[a] = pt
-        p = max(prec, pt.prec)
+    stop: str | None = None
+    try:
+        with budget.time_limit(seconds, "the det sweep"):
+            for a in sorted(alphas, reverse=True):
+                if stop is None:
+                    try:
+                        pt = det_point(cons, a, p, max_prec, views)
+                        out[a] = pt
+                        p = max(prec, pt.prec)
+                        continue
+                    except budget.OverBudget as exc:
+                        if exc.owner is not None and not exc.owner.closed and \
+                                exc.owner is not budget.current_scope():
+                            raise  # an enclosing limit expired: not the sweep's to absorb
+                        stop = exc.reason
+                out[a] = _not_computed(a, p, stop)
+    except budget.Timeout as exc:  # the sweep's own limit fired on exit (a raise swallowed inside)
+        if exc.owner is not None and not exc.owner.closed:
+            raise
+        stop = stop or exc.reason
+    for a in alphas:
+        if a not in out:
+            out[a] = _not_computed(a, p, stop or "the det sweep's budget")
     return [out[a] for a in alphas]
+
+
+def _not_computed(alpha: Fraction, p: int, why: str) -> DetPoint:
+    return DetPoint(Fraction(alpha), arb(0, math.inf), p, None, None, note=f"not computed: {why}")
 
 
 def plot_sweep(points: Sequence[DetPoint], limit: arb, alpha0: Fraction | None, path: str,

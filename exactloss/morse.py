@@ -22,17 +22,21 @@ from typing import Sequence
 
 import sympy as sp
 
+from .budget import guarded, take_reason
 from .errors import InputError
 from .evidence import Result, Verdict
+
+GROEBNER_SECONDS = 20.0  # CPU-time limit of one Groebner basis (issue 11: no unbounded work)
+SOLVE_SECONDS = 10.0  # CPU-time limit of the search for an exact degenerate critical point
 
 STATEMENT = "Theorem 3.10: for almost every w, f(x) + <w, x> has only non-degenerate critical points"
 
 
 def _parse(f: str) -> tuple[sp.Expr, list[sp.Symbol]]:
-    try:
-        expr = sp.sympify(f)
-    except (sp.SympifyError, TypeError, SyntaxError):
-        raise InputError(f"function {f!r}: cannot parse; write a polynomial in x1, x2, ...") from None
+    from .exprparse import parse, plain_symbols
+
+    # read as data (exactloss.exprparse), never evaluated as code; plain symbols as sympify made them
+    expr = parse(f, plain_symbols(real=False), "function", "\"x1**3 - 3*x1*x2**2\"")
     xs = sorted(expr.free_symbols, key=lambda s: str(s))
     if not xs:
         raise InputError(f"function {f!r} has no variables")
@@ -46,11 +50,18 @@ def nondegenerate_for(expr: sp.Expr, xs: Sequence[sp.Symbol], w: Sequence[sp.Rat
 
     True: ``{grad f + w = 0, det Hess f = 0}`` has no complex solution (Groebner basis ``[1]``), proved.
     False: a real rational degenerate critical point is exhibited and checked exactly, proved.
-    None: the system has a solution over C, but no real one was exhibited (it may be non-real), undecided.
+    None: the system has a solution over C, but no real one was exhibited (it may be non-real), or the
+    Groebner basis did not finish within :data:`GROEBNER_SECONDS` of CPU time: undecided.
     """
     grad = [sp.diff(expr, x) + wi for x, wi in zip(xs, w)]
-    det = sp.hessian(expr, xs).det()
-    G = sp.groebner([*grad, det], *xs, order="grevlex", domain="QQ")
+
+    def basis():
+        det = sp.hessian(expr, xs).det()
+        return sp.groebner([*grad, det], *xs, order="grevlex", domain="QQ")
+
+    G = guarded(basis, GROEBNER_SECONDS, step="the Groebner basis of {grad f + w, det Hess f}")
+    if G is None:
+        return None
     if list(G.exprs) == [1]:
         return True
     f_w = expr + sum((wi * x for x, wi in zip(xs, w)), sp.S.Zero)
@@ -61,9 +72,9 @@ def degenerate_point(expr: sp.Expr, xs: Sequence[sp.Symbol]) -> dict | None:
     """A real rational critical point of ``f`` with singular Hessian, verified exactly, or None."""
     grad = [sp.diff(expr, x) for x in xs]
     H = sp.hessian(expr, xs)
-    try:
-        sols = sp.solve([*grad, H.det()], xs, dict=True)
-    except NotImplementedError:  # pragma: no cover
+    sols = guarded(lambda: sp.solve([*grad, H.det()], xs, dict=True), SOLVE_SECONDS,
+                   step="solving {grad f = 0, det Hess f = 0}")
+    if sols is None:  # NotImplementedError, or over its time limit
         return None
     for s in sols:
         if all(s.get(x, sp.S.Zero).is_rational for x in xs):
@@ -85,10 +96,13 @@ def theorem_3_10(function: str = "x1**3 - 3*x1*x2**2", perturbations: int = 5, s
                        f"x = {deg}: grad f = 0 and det Hess f = 0 exactly" if deg else "none found (not needed)")]
     ws: list[list[sp.Rational]] = []
     if w is not None:
+        from .numbers import parse_rational
+
         try:
-            one = [sp.Rational(v.strip()) for v in str(w).split(",")]
-        except (TypeError, ValueError, sp.SympifyError):
-            raise InputError(f"w {w!r}: write {n} rationals separated by commas") from None
+            one = [sp.Rational(q.numerator, q.denominator)
+                   for q in (parse_rational(v, f"w entry {v.strip()!r}") for v in str(w).split(","))]
+        except InputError as exc:
+            raise InputError(f"w {w!r}: write {n} rationals separated by commas ({exc})") from None
         if len(one) != n:
             raise InputError(f"w has {len(one)} entries but f has {n} variables ({', '.join(map(str, xs))})")
         ws.append(one)
@@ -98,14 +112,17 @@ def theorem_3_10(function: str = "x1**3 - 3*x1*x2**2", perturbations: int = 5, s
             ws.append([sp.Rational(rng.choice([i for i in range(-10, 11) if i]), scale) for _ in range(n)])
     results = []
     for wv in ws:
+        take_reason()
         ok = nondegenerate_for(expr, xs, wv)
+        why = take_reason()
         results.append({"w": [str(v) for v in wv], "all_critical_points_nondegenerate": ok})
         clauses.append(Verdict(f"w = ({', '.join(map(str, wv))}): every critical point of f + <w, x> is non-degenerate",
                                ok, "proved" if ok is not None else None,
                                "Groebner basis of {grad f + w, det Hess f} is [1]" if ok else
                                "a real rational degenerate critical point of f + <w, x>, checked exactly" if ok is False
-                               else "{grad f + w = 0, det Hess f = 0} has a solution over C, but no real one was "
-                                    "exhibited: undecided"))
+                               else f"undecided: {why}" if why else
+                               "{grad f + w = 0, det Hess f = 0} has a solution over C, but no real one was "
+                               "exhibited: undecided"))
     verdicts = [r["all_critical_points_nondegenerate"] for r in results]
     holds = False if False in verdicts else None if None in verdicts else True
     failed = "w outside the exceptional null set" if holds is False else None

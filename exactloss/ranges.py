@@ -30,56 +30,25 @@ True
 
 from __future__ import annotations
 
-import signal
-import threading
-from contextlib import contextmanager
+import functools
+
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Callable, Iterator
 
 import sympy as sp
 from flint import arb, ctx
 
+from .exprparse import to_sympy
 from .numbers import _compile_arb
 
 oo = sp.oo
 PREC = 128
 
 
-class Timeout(Exception):
-    """A SymPy computation ran past its time budget."""
-
-
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Raise :class:`Timeout` after ``seconds`` (main thread only; elsewhere no limit)."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def handler(signum: int, frame: Any) -> None:
-        raise Timeout()
-
-    old = signal.signal(signal.SIGALRM, handler)
-    prev = signal.getitimer(signal.ITIMER_REAL)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
-        if prev[0] > 0:  # restore an outer timer (approximately)
-            signal.setitimer(signal.ITIMER_REAL, max(prev[0] - seconds, 0.001))
-
-
-def guarded(fn: Callable[[], Any], seconds: float = 5.0, default: Any = None) -> Any:
-    """``fn()`` within a time limit; ``default`` on timeout or any SymPy failure."""
-    try:
-        with time_limit(seconds):
-            return fn()
-    except Timeout:
-        return default
-    except Exception:  # SymPy raises NotImplementedError, ValueError, ... on hard inputs
-        return default
+# The time limit and guarded calls live in :mod:`exactloss.budget` (one mechanism for bounding work: a
+# CPU-time limit that re-fires until its block exits, Timeout derives from BaseException); re-exported here
+# for the modules that import them from ranges.
+from .budget import Timeout, guarded, time_limit  # noqa: E402,F401
 
 
 # --------------------------------------------------------------------------
@@ -104,7 +73,7 @@ def const_ball(c: sp.Expr, prec: int = PREC) -> arb | None:
 
 def cmp(a: sp.Expr, b: sp.Expr) -> int | None:
     """Sign of ``a - b`` for constants (``+-oo`` allowed): -1, 0, 1, or None if not decided."""
-    a, b = sp.sympify(a), sp.sympify(b)
+    a, b = to_sympy(a), to_sympy(b)
     if a.has(sp.I) or b.has(sp.I) or a.is_extended_real is False or b.is_extended_real is False:
         return None
     if a == b:
@@ -283,7 +252,7 @@ def _monotone(r: Range, f: Callable[[sp.Expr], sp.Expr], at_minus: sp.Expr, at_p
 def value_range(e: sp.Expr) -> Range | None:
     """A rigorous range of ``e`` over all real values of its symbols, or None (no claim)."""
     try:
-        return _range(sp.sympify(e))
+        return _range(to_sympy(e))
     except (TypeError, ValueError, ZeroDivisionError):
         return None
 
@@ -452,24 +421,38 @@ def _same_function(e: sp.Expr, c: sp.Expr) -> bool:
     return True
 
 
+_FORM_MAKERS: dict[str, Callable[[sp.Expr], sp.Expr]] = {
+    "together+expand": lambda e: _together_expand(e),
+    "cancel": lambda e: sp.cancel(e),
+    "factor": lambda e: sp.factor(e),
+    "rewrite(exp)": lambda e: _together_expand(e.rewrite(sp.exp)),
+    "rewrite(exp), factor": lambda e: sp.factor(sp.powsimp(_together_expand(e.rewrite(sp.exp)))),
+    "simplify": lambda e: sp.simplify(e),
+}
+
+
+@functools.lru_cache(maxsize=512)
+def _form(name: str, e: sp.Expr, seconds: float) -> sp.Expr | None:
+    """One equivalent form of ``e`` within ``seconds`` (None: out of budget or failed), computed once.
+
+    Cached: a sign proof tries ``> 0`` and then ``>= 0`` on the same forms, and a budget spent once is
+    not spent again on the same expression.
+    """
+    return guarded(lambda: _FORM_MAKERS[name](e), seconds, step=f"SymPy {name}")
+
+
 def candidate_forms(e: sp.Expr, seconds: float = 3.0, simplify: bool = True,
                     cheap: bool = False) -> Iterator[tuple[str, sp.Expr]]:
     """``e`` and some SymPy-equivalent forms, each cross-checked at sample points."""
     yield "as given", e
     seen = {e}
-    makers: list[tuple[str, Callable[[], sp.Expr]]] = [
-        ("together+expand", lambda: _together_expand(e)),
-        ("cancel", lambda: sp.cancel(e)),
-        ("factor", lambda: sp.factor(e)),
-        ("rewrite(exp)", lambda: _together_expand(e.rewrite(sp.exp))),
-        ("rewrite(exp), factor", lambda: sp.factor(sp.powsimp(_together_expand(e.rewrite(sp.exp))))),
-    ]
+    names = list(_FORM_MAKERS)[:5]
     if cheap:
-        makers = makers[:2]
+        names = names[:2]
     elif simplify:
-        makers.append(("simplify", lambda: sp.simplify(e)))
-    for name, mk in makers:
-        c = guarded(mk, seconds)
+        names.append("simplify")
+    for name in names:
+        c = _form(name, e, seconds)
         if c is None or c in seen or not isinstance(c, sp.Expr):
             continue
         seen.add(c)
