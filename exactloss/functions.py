@@ -16,6 +16,7 @@ sigma and l" uses.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Callable, Mapping
@@ -34,36 +35,23 @@ _FORBIDDEN_TYPES = (sp.Integral, sp.Sum, sp.Product)
 
 
 def parse_expression(text: str, var: sp.Symbol, what: str, also: tuple[sp.Symbol, ...] = ()) -> sp.Expr:
-    """Parse a user's expression string in ``var`` (``t`` for activations).
+    """Read a user's formula in ``var`` (``t`` for activations, ``a`` for losses) -- as data, never as code.
 
+    The text goes through :func:`exactloss.exprparse.parse` (a tokenizer and
+    recursive-descent parser that accepts only the variable, exact numbers,
+    operators and a fixed list of functions; nothing is evaluated as Python).
     Refuses, with a message that says why, a string that does not parse, uses
-    another variable, or is complex-valued.
+    another variable or an unknown function, or is complex-valued.
     """
-    from sympy.parsing.sympy_parser import (
-        convert_xor,
-        implicit_multiplication_application,
-        parse_expr,
-        rationalize,
-        standard_transformations,
-    )
+    from .exprparse import parse
 
+    example = f"\"atan({var})\""
     if not isinstance(text, str) or not text.strip():
-        raise InputError(f"{what}: empty expression; write a formula in {var}, e.g. \"atan({var})\"")
-    names = {str(var): var, "e": sp.E, "E": sp.E, "pi": sp.pi}
+        raise InputError(f"{what}: empty expression; write a formula in {var}, e.g. {example}")
+    names = {str(var): var}
     for s in also:
         names[str(s)] = s
-    names.update({"relu": lambda x: sp.Max(0, x), "sigmoid": lambda x: 1 / (1 + sp.exp(-x)),
-                  "abs": sp.Abs, "max": sp.Max, "min": sp.Min})
-    try:
-        expr = parse_expr(
-            text,
-            local_dict=names,
-            # rationalize: "0.1*t" means t/10 exactly, not the binary float nearest to 0.1
-            transformations=standard_transformations + (convert_xor, rationalize, implicit_multiplication_application),
-            evaluate=True,
-        )
-    except Exception as exc:  # SymPy raises many types for bad syntax
-        raise InputError(f"{what}: cannot parse {text!r} ({type(exc).__name__}); write a formula in {var}, e.g. \"atan({var})\"") from None
+    expr = parse(text, names, what, example)
     if not isinstance(expr, sp.Expr):
         raise InputError(f"{what}: {text!r} is not a real-valued expression in {var}")
     allowed = {var, *also}
@@ -235,14 +223,13 @@ def parse_spec(spec: str) -> tuple[str, list[str], dict[str, str]]:
     return text.strip().lower().replace("_", "-"), args, kwargs
 
 
-def _is_number(text: str) -> bool:
-    from fractions import Fraction
+_NUMBER_TEXT = re.compile(r"\s*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?(?:\s*/\s*[0-9]+)?\s*", re.ASCII)
 
-    try:
-        Fraction(text.strip())
-        return True
-    except (ValueError, ZeroDivisionError):
-        return False
+
+def _is_number(text: str) -> bool:
+    """Does ``text`` spell a number (``2``, ``-1/2``, ``1e-3``)?  Decided on the text alone: nothing is computed
+    (``Fraction("1e999999999")`` would take minutes), the size limits are checked by :func:`parse_rational`."""
+    return _NUMBER_TEXT.fullmatch(text) is not None
 
 
 def lookup(spec: "str | ScalarFunction", kind: str, catalogue: Mapping[str, Any], aliases: Mapping[str, str],

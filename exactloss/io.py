@@ -10,6 +10,10 @@ Formats (Section 2's shapes: ``W_k`` is ``n_{k-1} x n_k``, ``X`` is ``N x d``):
   read exactly too, which is how :func:`save_parameters` stores non-dyadic
   rationals.
 
+Numbers are data of a bounded size: at most :data:`~exactloss.numbers.MAX_DIGITS`
+digits and decimal exponents within ``e-1000 .. e+1000`` (``"1e999999999"`` is
+refused at once instead of being computed); NaN/inf entries are refused.
+
 Every failure raises :class:`~exactloss.errors.FileFormatError` (or a
 subclass of :class:`~exactloss.errors.InputError`) naming the file and the fix.
 """
@@ -17,6 +21,7 @@ subclass of :class:`~exactloss.errors.InputError`) naming the file and the fix.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import zipfile
@@ -28,7 +33,7 @@ import numpy as np
 
 from .errors import FileFormatError
 from .network import Parameters
-from .numbers import rational_matrix
+from .numbers import LIMITS, MAX_DIGITS, rational_matrix
 
 PathLike = str | os.PathLike
 
@@ -50,9 +55,32 @@ def _read_json(path: Path) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise FileFormatError(f"{path}: cannot read ({exc.__class__.__name__}: {exc})") from None
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=lambda s: _json_int(path, s), parse_float=lambda s: _json_float(path, s))
     except json.JSONDecodeError as exc:
         raise FileFormatError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+    except (ValueError, RecursionError) as exc:  # e.g. nesting too deep for the JSON reader
+        if isinstance(exc, FileFormatError):
+            raise
+        raise FileFormatError(f"{path}: cannot read the JSON ({type(exc).__name__}: {str(exc)[:120]})") from None
+
+
+def _json_int(path: Path, s: str) -> int:
+    """A JSON integer, refused past :data:`exactloss.numbers.MAX_DIGITS` digits (the documented size limit)."""
+    if len(s.lstrip("-")) > MAX_DIGITS:
+        raise FileFormatError(f"{path}: the integer {s[:20]}... has {len(s.lstrip('-'))} digits; {LIMITS}")
+    return int(s)
+
+
+def _json_float(path: Path, s: str) -> float:
+    """A JSON number with a fraction or exponent, read as the float64 it denotes (as ``json`` does).
+
+    A number beyond the float range (``1e400``) would silently become ``inf``; it is refused with the
+    fix: write it as a string (``"1e400"``), which is read as the exact rational it spells."""
+    x = float(s)
+    if math.isinf(x):
+        raise FileFormatError(f"{path}: the number {s[:40]} is beyond the float64 range; write it as a string "
+                              f"(\"{s[:40]}\") to read it exactly, within the limits: {LIMITS}")
+    return x
 
 
 def _read_npz(path: Path) -> dict[str, np.ndarray]:
@@ -194,3 +222,23 @@ def as_data(D: Any, need_Y: bool = False) -> tuple[np.ndarray, np.ndarray | None
     if need_Y:
         raise FileFormatError("this check needs targets Y: pass (X, Y)")
     return rational_matrix(D, "X"), None
+
+
+def output_path(path: PathLike, suffixes: tuple[str, ...], option: str) -> Path:
+    """Check an output file name *before* any work is done: known suffix, an existing folder, writable.
+
+    Raises :class:`FileFormatError` (exit 2 in the CLI) with one line naming ``option``, the path and the fix.
+    """
+    p = Path(path)
+    if p.is_dir():
+        raise FileFormatError(f"{option} {p}: is a folder; give a file name inside it, e.g. {p / ('out' + suffixes[0])}")
+    if p.suffix.lower() not in suffixes:
+        raise FileFormatError(f"{option} {p}: unknown file type {p.suffix or '(none)'}; use {' or '.join(suffixes)}")
+    folder = p.parent
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise FileFormatError(f"{option} {p}: the folder {folder} {what}; create it first (mkdir -p {folder}) "
+                              "or write into an existing folder")
+    if not os.access(folder, os.W_OK | os.X_OK) or (p.exists() and not os.access(p, os.W_OK)):
+        raise FileFormatError(f"{option} {p}: not writable (permission denied); choose a writable location")
+    return p

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import re
 from fractions import Fraction
 from typing import Any, Callable, Iterable
 
@@ -52,13 +53,43 @@ from .errors import DataError, InputError, NotExactError, UnknownNameError
 # --------------------------------------------------------------------------
 
 
+MAX_DIGITS = 4000    # digits of a number written as text (Python itself refuses int strings past 4300 digits)
+MAX_EXPONENT = 1000  # |k| in a decimal exponent, 1.5e<k>
+_MAX_BITS = 13288    # 4000 decimal digits
+LIMITS = (f"numbers in files and options are limited to {MAX_DIGITS} digits and decimal exponents "
+           f"e-{MAX_EXPONENT} .. e+{MAX_EXPONENT}; rescale the data")
+_DIGIT_RUN = re.compile(r"[0-9_]+", re.ASCII)
+_EXPONENT = re.compile(r"[eE]\s*([+-]?)\s*([0-9_]+)", re.ASCII)
+
+
+def _shown(value: Any) -> str:
+    s = repr(value)
+    return s if len(s) <= 60 else f"{s[:40]}...({len(s)} characters)"
+
+
+def _check_number_size(text: str, where: str) -> None:
+    """Refuse, before any power of ten is formed, a number string too large to read quickly.
+
+    ``Fraction("1e999999999")`` computes ``10**999999999`` (minutes of work); the
+    limits below are checked on the text itself."""
+    for run in _DIGIT_RUN.findall(text):
+        if len(run.replace("_", "")) > MAX_DIGITS:
+            raise InputError(f"{where}: {_shown(text)} has more than {MAX_DIGITS} digits; {LIMITS}")
+    for sign, digits in _EXPONENT.findall(text):
+        k = digits.replace("_", "").lstrip("0")
+        if len(k) > 6 or int(k or "0") > MAX_EXPONENT:
+            raise InputError(f"{where}: the decimal exponent of {_shown(text)} is out of range; {LIMITS}")
+
+
 def parse_rational(value: Any, where: str = "value") -> Fraction:
     """Read one number as an exact rational.
 
     Integers and strings like ``"-3/7"``, ``"0.25"``, ``"1e-3"`` are read
     exactly (decimal strings as the decimal they spell); floats are taken as
     the exact binary rationals they are.  NaN/inf and non-numbers raise
-    :class:`DataError`/:class:`InputError` naming ``where``.
+    :class:`DataError`/:class:`InputError` naming ``where``, and so does a
+    string beyond :data:`MAX_DIGITS` digits or a decimal exponent beyond
+    :data:`MAX_EXPONENT` (``"1e999999999"`` is refused at once, not computed).
     """
     if isinstance(value, bool):
         raise InputError(f"{where}: expected a number, got the boolean {value!r}")
@@ -81,12 +112,17 @@ def parse_rational(value: Any, where: str = "value") -> Fraction:
         low = text.lower()
         if low in {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "-infinity", "+infinity"}:
             raise DataError(f"{where}: {text!r} is not a finite number; remove NaN/inf entries")
+        _check_number_size(text, where)
         try:
-            return Fraction(text)
+            q = Fraction(text)
         except (ValueError, ZeroDivisionError):
             raise InputError(
-                f"{where}: {value!r} is not a number; write integers, decimals or exact fractions like \"-3/7\""
+                f"{where}: {_shown(value)} is not a number; write integers, decimals or exact fractions like \"-3/7\""
             ) from None
+        if max(abs(q.numerator).bit_length(), q.denominator.bit_length()) > _MAX_BITS:
+            raise InputError(f"{where}: {_shown(value)} is an exact rational with more than {MAX_DIGITS} digits "
+                             f"(numerator or denominator); {LIMITS}")
+        return q
     raise InputError(f"{where}: expected a number, got {type(value).__name__} {value!r}")
 
 
@@ -175,8 +211,33 @@ def _heaviside_arb(x: arb) -> arb:
     return arb(fmpq(1, 2), fmpq(1, 2))  # [0, 1]: every value it may take
 
 
+def _arb_ipow(x: arb, n: int) -> arb:
+    """``x**n`` for an integer ``n >= 0`` as a ball operation valid for every ball ``x``.
+
+    python-flint's ``arb ** int`` goes through the real power ``exp(n log x)``
+    and returns NaN for a ball that contains 0 (``arb(0, 1)**2``).  Such a ball
+    is enclosed here from its exact endpoints: ``t -> t^n`` is increasing for odd
+    ``n``, so ``x^n`` lies in the hull of ``lo^n`` and ``hi^n``; for even ``n`` it
+    lies in ``[0, max(lo^n, hi^n)]`` (the hull with 0, clamped to ``[0, oo)``).
+    """
+    if n == 0:
+        return arb(1)
+    if n == 1 or x.is_exact() or not x.contains(0) or not x.is_finite():
+        return x ** n
+    lo, hi = arb(x.lower()) ** n, arb(x.upper()) ** n
+    if n % 2:
+        return lo.union(hi)
+    return arb(0).union(lo).union(hi).nonnegative_part()
+
+
 def _compile_arb(expr: sp.Expr, var: sp.Symbol) -> Callable[[arb], arb]:
-    """Translate a SymPy expression into arb operations (rigorous enclosures)."""
+    """Translate a SymPy expression into arb operations (rigorous enclosures).
+
+    A result that is NaN (a ball on which the function has no finite
+    enclosure, e.g. ``sqrt`` of a ball reaching below 0, ``1/x`` on a ball
+    containing 0) means *no enclosure*: every comparison with it is False,
+    ``contains`` is True, so callers treat it as undecided.
+    """
     if expr == var:
         return lambda x: x
     if expr.is_Rational:
@@ -216,8 +277,8 @@ def _compile_arb(expr: sp.Expr, var: sp.Symbol) -> Callable[[arb], arb]:
         if e.is_Integer:
             n = int(e)
             if n >= 0:
-                return lambda x: base(x) ** n
-            return lambda x: 1 / (base(x) ** (-n))
+                return lambda x: _arb_ipow(base(x), n)
+            return lambda x: 1 / _arb_ipow(base(x), -n)
         if e == sp.Rational(1, 2):
             return lambda x: base(x).sqrt()
         if e == sp.Rational(-1, 2):
@@ -318,6 +379,35 @@ def _compile_exact(expr: sp.Expr, var: sp.Symbol, what: str) -> Callable[[fmpq],
 # --------------------------------------------------------------------------
 
 
+def all_finite(x: Any) -> bool:
+    """Is every entry of ``x`` (a value of any system, or arrays / sequences of them) finite?"""
+    if isinstance(x, np.ndarray):
+        if x.dtype != object:
+            return bool(np.all(np.isfinite(x))) if x.dtype.kind in "fc" else True
+        return all(all_finite(v) for v in x.flat)
+    if isinstance(x, (list, tuple)):
+        return all(all_finite(v) for v in x)
+    if isinstance(x, arb):
+        return bool(x.is_finite())
+    if isinstance(x, mpmath.mpf):
+        return bool(mpmath.isfinite(x))
+    if isinstance(x, (float, np.floating)):
+        return math.isfinite(float(x))
+    if isinstance(x, sp.Basic):
+        return not x.has(sp.nan, sp.zoo, sp.oo, -sp.oo)
+    return True
+
+
+def _float_of(q: Fraction) -> float:
+    """An exact rational as the nearest float64, refusing one beyond the float range (``float`` raises OverflowError)."""
+    try:
+        return float(q)
+    except OverflowError:
+        k = len(str(abs(q.numerator) // q.denominator)) - 1
+        raise DataError(f"an entry of about {'-' if q < 0 else ''}1e{k} is beyond the float64 range (|x| < 1.8e308); "
+                        "rescale the data or use --numbers ball or exact") from None
+
+
 class NumberSystem:
     """Base class.  Subclasses set ``name``, ``level`` and the conversions."""
 
@@ -368,6 +458,15 @@ class NumberSystem:
 
     def format(self, x: Any, digits: int = 20) -> Any:
         return format_number(x, digits)
+
+    def level_of(self, *values: Any) -> str | None:
+        """The level a result computed from ``values`` may claim: this system's, or None when a value is not finite.
+
+        A ball that is NaN or infinite (``exp`` of ``1e400`` at a finite precision) encloses the true
+        value but bounds nothing: it is no certificate, so nothing built on it is ``certified``; a
+        float NaN/inf is not even a numerical answer.
+        """
+        return self.level if all_finite(values) else None
 
     def describe(self) -> dict:
         return {"numbers": self.name, "level": self.level}
@@ -542,7 +641,7 @@ class Float(NumberSystem):
     def scalar(self, q: Any) -> float:
         if isinstance(q, (float, np.floating)):
             return self.dtype.type(q)
-        return self.dtype.type(float(parse_rational(q)))
+        return self.dtype.type(_float_of(parse_rational(q)))
 
     def array(self, M: Any, ndim: int | None = None) -> np.ndarray:
         if isinstance(M, np.ndarray) and M.dtype == self.dtype:
@@ -555,7 +654,7 @@ class Float(NumberSystem):
         if A.dtype.kind == "f" and A.size and not np.all(np.isfinite(A)):
             raise DataError("float array has NaN/inf entries; remove them")
         if A.dtype == object:
-            return np.vectorize(lambda x: float(parse_rational(x)), otypes=[self.dtype])(A) if A.size else A.astype(self.dtype)
+            return np.vectorize(lambda x: _float_of(parse_rational(x)), otypes=[self.dtype])(A) if A.size else A.astype(self.dtype)
         return A.astype(self.dtype)
 
     def ones(self, n: int) -> np.ndarray:
@@ -568,7 +667,9 @@ class Float(NumberSystem):
         return isinstance(x, np.floating)
 
     def compile(self, expr: sp.Expr, var: sp.Symbol, what: str) -> Callable[[Any], Any]:
-        return sp.lambdify(var, expr, modules="numpy")
+        # scipy supplies the special functions numpy lacks (erf, erfc): with "numpy" alone SymPy prints
+        # them as math.erf, which fails on arrays
+        return sp.lambdify(var, expr, modules=["numpy", "scipy"])
 
     def elementwise(self, f: Callable[[Any], Any], A: np.ndarray) -> np.ndarray:
         with np.errstate(over="ignore", under="ignore"):
