@@ -11,7 +11,11 @@ exactly by SymPy's ``limit`` and confirmed with balls); *(b) growth*
 (``rho_1..rho_4`` found from limits -- numerical estimates only as
 candidates -- then verified: for ``t < 0``, ``g = rho_1 e^{rho_2 t} -+ sigma``
 has ``g >= 0`` by interval bounds, or ``lim_{-oo} g >= 0`` and ``g' >= 0``; for
-``t >= 0`` likewise from ``g(0) >= 0``).
+``t >= 0`` likewise from ``g(0) >= 0``).  A ``Piecewise`` sigma is analysed
+piece by piece (:mod:`exactloss.pieces`): signs on each piece's interval,
+limits at +-oo from the unbounded pieces, values from the piece holding the
+point; two different pieces meeting at a junction make sigma C^k at best,
+never certified analytic (Lemma 4.1 and 3.2.2 need analytic sigma).
 
 >>> r = activation_conditions("softplus:alpha=2")
 >>> r.holds, r.level, [str(r.details["rho"][k]) for k in ("rho_1", "rho_2", "rho_3", "rho_4")]
@@ -29,8 +33,9 @@ from .analyticity import Certificate, analytic
 from .errors import InputError
 from .evidence import Result, Verdict
 from .functions import ScalarFunction
-from .clauses import _PROBES, _S, _and, _at, _ball_at, _confirmed_lim, _derivative, _lim, _or, _v
-from .ranges import cmp, guarded, prove_sign
+from .clauses import _PROBES, _and, _at, _ball_at, _confirmed_lim, _derivative, _lim, _or, _v
+from .pieces import rationals_inside, sign_on
+from .ranges import cmp, guarded
 
 # --------------------------------------------------------------------------
 # Assumption 3.2.2: the activation
@@ -90,8 +95,8 @@ def _certified_positive(d: sp.Expr, t: sp.Symbol, R: int, max_boxes: int = 3000)
     from .numbers import _compile_arb
 
     hows = []
-    for side in (1, -1):
-        ok, how = prove_sign(d.xreplace({t: side * (R + _S)}), "pos", simplify=False)
+    for tail in (sp.Interval.open(R, sp.oo), sp.Interval.open(-sp.oo, -R)):
+        ok, how = sign_on(d, t, tail, "pos", simplify=False)
         if not ok:
             return ""
         hows.append(how)
@@ -129,13 +134,13 @@ def increasing(sigma: ScalarFunction | str, cert: Certificate | None = None, tag
     claim = f"{tag} sigma is strictly increasing"
     cert = cert or analytic(e, t)
     d = _derivative(e, t)
-    if cert.holds and sp.simplify(d) == 0:
+    if cert.holds and guarded(lambda: sp.simplify(d), 5) == 0:
         return _v(claim, False, "proved", f"sigma' = 0 identically: {f.describe()} is constant")
     if cert.holds:
-        ok, how = prove_sign(d, "pos")
+        ok, how = sign_on(d, t, sp.S.Reals, "pos")
         if ok:
             return _v(claim, True, "proved", f"sigma'(t) = {d} > 0 for every real t: {how}")
-        ok, how = prove_sign(d, "nonneg")
+        ok, how = sign_on(d, t, sp.S.Reals, "nonneg")
         if ok:
             for c in _PROBES + [sp.S.Zero]:
                 v = _ball_at(d, t, c)
@@ -147,19 +152,27 @@ def increasing(sigma: ScalarFunction | str, cert: Certificate | None = None, tag
             ok = _certified_positive(d, t, R)
             if ok:
                 return _v(claim, True, "certified", ok)
-    elif cert.clean and cert.kinks and len(cert.kinks) == 1 and (cert.fail_order is None or cert.fail_order >= 1):
-        # continuous, analytic off one kink c: sigma' > 0 on both open pieces => strictly increasing
-        c = cert.kinks[0]
+    elif cert.kinks and _continuous(cert):
+        # continuous on R and analytic off finitely many kinks c_1 < ... < c_m (the junctions of the pieces
+        # among them): sigma' > 0 on each open interval between them => strictly increasing (mean value theorem)
+        cuts = [-sp.oo, *cert.kinks, sp.oo]
         hows = []
-        for side, name in ((1, "right"), (-1, "left")):
-            piece = _derivative(e.xreplace({t: c + side * _S}), _S) * side
-            ok, how = prove_sign(piece, "pos")
+        for lo, hi in zip(cuts, cuts[1:]):
+            ok, how = sign_on(d, t, sp.Interval.open(lo, hi), "pos")
+            if not ok:
+                # sigma' >= 0 there, analytic and > 0 at one point: its zeros in (lo, hi) are isolated
+                ok, how = sign_on(d, t, sp.Interval.open(lo, hi), "nonneg")
+                q = next((x for x in (rationals_inside(lo, hi) if ok else ())
+                          if (lambda v: v is not None and v > 0)(_ball_at(d, t, x))), None)
+                ok = q is not None
+                how = f"{how}, sigma'({q}) > 0 and sigma' is analytic there, so its zeros are isolated" if ok else ""
             if not ok:
                 break
-            hows.append(f"{name} of {c}: {how}")
+            hows.append(how)
         else:
-            return _v(claim, True, "proved", f"sigma is continuous at {t} = {c} and sigma' > 0 on both sides ("
-                      + "; ".join(hows) + ")")
+            where = ", ".join(str(c) for c in cert.kinks)
+            return _v(claim, True, "proved", f"sigma is continuous on R (C^0 at {t} = {where}) and on each open "
+                      "interval between these points sigma' > 0, or sigma' >= 0 with isolated zeros (" + "; ".join(hows) + ")")
     ce = _increasing_counterexample(e, t, cert.kinks, use_derivative=cert.clean)
     if ce:
         return _v(claim, False, ce[1], ce[0])
@@ -168,9 +181,10 @@ def increasing(sigma: ScalarFunction | str, cert: Certificate | None = None, tag
 
 
 def _continuous(cert: Certificate) -> bool:
-    """sigma continuous on R and analytic away from finitely many kinks."""
-    return bool(cert.holds) or (cert.clean and cert.fail_order is not None and cert.fail_order >= 1) or (
-        cert.clean and cert.holds is None and cert.smooth_order is not None and cert.smooth_order >= 0)
+    """sigma continuous on R and analytic away from finitely many kinks: analytic, or C^0 established at every
+    kink (``smooth_order >= 0``, which :func:`exactloss.analyticity.analyze` sets only when every kink was
+    checked) with every node of every piece analytic (``clean``)."""
+    return bool(cert.holds) or (cert.clean and cert.smooth_order is not None and cert.smooth_order >= 0)
 
 
 def bounded(sigma: ScalarFunction | str, cert: Certificate | None = None) -> tuple[Verdict, dict]:
@@ -194,7 +208,7 @@ def bounded(sigma: ScalarFunction | str, cert: Certificate | None = None) -> tup
 
 def _nonneg_on(e: sp.Expr, t: sp.Symbol, side: int, include_zero: bool = True) -> bool:
     """e >= 0 for side*t > 0 (and at 0)."""
-    ok = prove_sign(e.xreplace({t: side * _S}), "nonneg")[0]
+    ok = sign_on(e, t, sp.Interval.open(0, sp.oo) if side > 0 else sp.Interval.open(-sp.oo, 0), "nonneg")[0]
     if ok and include_zero:
         v = _at(e, t, 0)
         ok = v.is_number and cmp(v, 0) in (0, 1)
@@ -205,26 +219,26 @@ def _verify_left(e: sp.Expr, t: sp.Symbol, rho1: sp.Expr, rho2: sp.Expr) -> tupl
     """|sigma(t)| <= rho1 e^{rho2 t} for t < 0, by: g = bound -+ sigma >= 0 directly or via lim_{-oo} g >= 0, g' >= 0."""
     bound = rho1 * sp.exp(rho2 * t)
     signs = []
-    if prove_sign(e.xreplace({t: -_S}), "nonneg")[0]:
+    neg = sp.Interval.open(-sp.oo, 0)
+    if sign_on(e, t, neg, "nonneg")[0]:
         signs = [1]
-    elif prove_sign(-e.xreplace({t: -_S}), "nonneg")[0]:
+    elif sign_on(-e, t, neg, "nonneg")[0]:
         signs = [-1]
     else:
         signs = [1, -1]
     hows = []
     for sg in signs:
         g = bound - sg * e
-        gs = g.xreplace({t: -_S})
         L = None
         for cheap in (True, False):  # cheap algebraic forms first: rewrite(exp) is slow for exp(1000 t)
-            ok, how = prove_sign(gs, "nonneg", simplify=False, cheap=cheap)
+            ok, how = sign_on(g, t, neg, "nonneg", simplify=False, cheap=cheap)
             if ok:
                 hows.append(f"{g} >= 0 for t < 0: {how}")
                 break
             L = _lim(g, t, -sp.oo) if L is None else L
             if L is None or cmp(L, 0) not in (0, 1):
                 continue
-            ok, how = prove_sign(_derivative(g, t).xreplace({t: -_S}), "nonneg", simplify=cheap is False, cheap=cheap)
+            ok, how = sign_on(_derivative(g, t), t, neg, "nonneg", simplify=cheap is False, cheap=cheap)
             if ok:
                 hows.append(f"g = {g} has lim_(t->-oo) g = {L} >= 0 and g' >= 0 for t < 0 ({how})")
                 break
@@ -249,11 +263,12 @@ def _verify_right(e: sp.Expr, t: sp.Symbol, rho3: sp.Expr, rho4: sp.Expr) -> tup
         if not (g0.is_number and cmp(g0, 0) in (0, 1)):
             return False, ""
         for cheap in (True, False):
-            ok, how = prove_sign(g.xreplace({t: _S}), "nonneg", simplify=False, cheap=cheap)
+            ok, how = sign_on(g, t, sp.Interval.open(0, sp.oo), "nonneg", simplify=False, cheap=cheap)
             if ok:
                 hows.append(f"{g} >= 0 for t > 0: {how}")
                 break
-            ok, how = prove_sign(_derivative(g, t).xreplace({t: _S}), "nonneg", simplify=cheap is False, cheap=cheap)
+            ok, how = sign_on(_derivative(g, t), t, sp.Interval.open(0, sp.oo), "nonneg", simplify=cheap is False,
+                              cheap=cheap)
             if ok:
                 hows.append(f"g = {g} has g(0) = {g0} >= 0 and g' >= 0 for t > 0 ({how})")
                 break
@@ -422,5 +437,6 @@ def _activation_conditions(f: ScalarFunction) -> Result:
     return Result(result="Assumption 3.2.2", holds=holds, level=level,
                   statement="sigma real-analytic, strictly increasing, and (a) bounded or (b) the growth bounds",
                   reason=reason, instance={"activation": f.describe(), "expr": str(f.expr)}, details=details,
-                  clauses=(v_an, v_inc, v_a, v_b), failed_hypothesis=failed)
+                  clauses=(v_an, v_inc, v_a, v_b), failed_hypothesis=failed,
+                  missing=next((v.claim for v in (v_an, v_inc, ab) if v.holds is None), None) if holds is None else None)
 

@@ -6,6 +6,10 @@ undecided) and carry the level of the deciding clauses.  :func:`_lim` is
 SymPy's exact ``limit`` under a time budget; :func:`_confirmed_lim` keeps a
 limit at +-oo only when a ball value at +-2^20 agrees with it (a sanity net
 against a wrong SymPy limit -- an unconfirmed limit is treated as unknown).
+
+Every evaluation respects the pieces of a ``Piecewise`` (:mod:`exactloss.pieces`):
+``_at``/``_ball_at`` take the value from the piece that contains the point,
+and a limit at +-oo is the limit of the unbounded end piece.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from typing import Any
 import sympy as sp
 
 from .evidence import Verdict, weakest
+from .exprparse import to_sympy
+from .pieces import ball_at, end_expr, value_at
 from .ranges import const_ball, guarded
 
 _S = sp.Dummy("s", positive=True)  # s > 0: pieces t = c + s, t = c - s
@@ -48,6 +54,10 @@ def _v(claim: str, holds: bool | None, level: str | None, reason: str) -> Verdic
 
 
 def _lim(e: sp.Expr, var: sp.Symbol, at: Any, direction: str = "+-") -> sp.Expr | None:
+    if at in (sp.oo, -sp.oo) and e.has(sp.Piecewise):
+        e = end_expr(e, var, 1 if at == sp.oo else -1)  # only the unbounded piece is seen at +-oo
+        if e is None:
+            return None
     kw = {} if at in (sp.oo, -sp.oo) else {"dir": direction}
     L = guarded(lambda: sp.limit(e, var, at, **kw), LIMIT_SECONDS)
     if L is None or L is sp.nan or L.has(sp.AccumBounds) or not (L.is_number and L.is_extended_real):
@@ -58,6 +68,10 @@ def _lim(e: sp.Expr, var: sp.Symbol, at: Any, direction: str = "+-") -> sp.Expr 
 def _confirmed_lim(e: sp.Expr, var: sp.Symbol, at: Any) -> sp.Expr | None:
     """SymPy's limit at +-oo, kept only if a ball value of e at +-2^20 agrees with it (within 1e-2, or
     |e| > 10 for an infinite limit) -- a sanity net against a wrong SymPy limit; None otherwise."""
+    if e.has(sp.Piecewise):
+        e = end_expr(e, var, 1 if at == sp.oo else -1)
+        if e is None:
+            return None
     L = _lim(e, var, at)
     if L is None:
         return None
@@ -74,11 +88,13 @@ def _confirmed_lim(e: sp.Expr, var: sp.Symbol, at: Any) -> sp.Expr | None:
 
 
 def _at(e: sp.Expr, var: sp.Symbol, x: Any) -> sp.Expr:
-    return sp.simplify(e.xreplace({var: sp.sympify(x)})) if e.has(sp.Piecewise) else e.xreplace({var: sp.sympify(x)})
+    """e(x) exactly, from the piece containing x (nan where e is not defined there or the pieces are unknown)."""
+    x = to_sympy(x)  # a SymPy value; never a string evaluated as code
+    return value_at(e, var, x)
 
 
 def _ball_at(e: sp.Expr, var: sp.Symbol, x: Any):
-    return const_ball(e.xreplace({var: sp.sympify(x)}))
+    return ball_at(e, var, to_sympy(x))
 
 
 def _derivative(e: sp.Expr, var: sp.Symbol) -> sp.Expr:
