@@ -20,9 +20,10 @@ scale:
 * **a rigorous forward-error bound** (:func:`forward_error_bound`): an upper
   bound of ``||F_k^float - F_k^exact||_F`` at the given (exact) parameters,
   with Higham's ``gamma_n`` for every matrix product (see
-  :mod:`exactloss.verified`); sigmoid and tanh values are checked against
-  rigorous enclosures of ``exp`` built from IEEE operations only; softplus
-  relies on a stated accuracy assumption on libm's ``log1p``/``exp``;
+  :mod:`exactloss.verified`), the conversion of non-float inputs (1/3)
+  included; sigmoid and tanh values are checked against rigorous enclosures
+  of ``exp`` built from IEEE operations only, softplus and user expressions
+  against arb ball enclosures entrywise (:func:`activation_model`);
 * :func:`progress_bar`: tqdm when installed, a silent stand-in otherwise.
 
 >>> import numpy as np
@@ -242,11 +243,85 @@ def _nonneg_matmul_upper(P: np.ndarray, Q: np.ndarray) -> np.ndarray:
     return up(up(P @ Q + 2 * n * ETA) * sum_factor(n))
 
 
+def conversion_error(exact: Any, approx: np.ndarray) -> np.ndarray | None:
+    """Entrywise float upper bounds of ``|exact - approx|`` for the float64 image ``approx`` of an exact
+    (object) array of rationals; None when the conversion was exact (a float64 input, or a rational
+    such as 1/2 that is a binary64 number).  ``1/3`` or ``1/10`` give a positive bound: their rounding
+    is part of every transfer from a float64 computation to the exact inputs."""
+    return _rounding_bound(np.asarray(exact), approx)
+
+
+@dataclass(frozen=True)
+class ActivationModel:
+    """How the float64 values of ``sigma`` are related to its exact values (for the forward-error bound).
+
+    ``kind``: ``"enclosure"`` (sigmoid/tanh: checked entrywise against the IEEE-only enclosures of
+    :mod:`exactloss.verified`), ``"ball"`` (any other activation with an arb counterpart: ``sigma`` is
+    evaluated in arb on the ball ``[G~ - e_G, G~ + e_G]`` entrywise, which contains ``sigma`` of the exact
+    ``G``), ``"exact"`` (``sigma(t) = t``: no rounding), ``"ulps"`` (a libm accuracy the caller stated).
+    ``lipschitz``: ``sup |sigma'|`` where the kind needs it.  ``assumption``: in words.
+    """
+
+    kind: str
+    lipschitz: float
+    ulps: int
+    assumption: str
+    rel: float = 0.0
+
+
+def enclosure_name(sigma: Any) -> str | None:
+    """``"sigmoid"``/``"tanh"`` when ``sigma`` *is* that function (its SymPy expression equals the catalogue
+    one, whatever it is called, e.g. the expression ``1/(1+exp(-t))``), else None."""
+    from .activations import activation as _activation
+    from .verified import ENCLOSURES
+
+    if getattr(sigma, "generic", False):
+        return None
+    for name in ENCLOSURES:
+        if sigma.expr == _activation(name).expr:
+            return name
+    return None
+
+
+def activation_model(sigma: Any, activation_ulps: int | None = None) -> tuple[ActivationModel | None, str]:
+    """``(model, reason)``: the rigorous relation between the float64 activation and the exact one, or
+    ``(None, why there is none)``.  Used by :func:`forward_error_bound` and :func:`forward_with_errors`."""
+    from .verified import U, float_up
+
+    if getattr(sigma, "generic", False):
+        return None, "the generic activation has no values: no forward-error model"
+    if sigma.expr == sigma.var:
+        return ActivationModel("exact", 1.0, 0, "none (the activation is the identity: exact in floating "
+                               "point)"), ""
+    name = sigma.name
+    if activation_ulps is not None and int(activation_ulps) > 0:
+        if name not in LIPSCHITZ:
+            return None, (f"no Lipschitz constant for {sigma.describe()}: a stated libm accuracy cannot be "
+                          "used; leave activation_ulps unset for the ball-arithmetic enclosure")
+        c = int(activation_ulps)
+        return ActivationModel("ulps", LIPSCHITZ[name], c,
+                               f"the float activation {name} is within {c} ulp of its exact value (libm accuracy; "
+                               "not guaranteed by IEEE 754)", float_up(Fraction(c + 1) * Fraction(U))), ""
+    fast = enclosure_name(sigma)
+    if fast is not None:
+        return ActivationModel("enclosure", LIPSCHITZ[fast], -1,
+                               "none: the float64 activation values are checked against rigorous IEEE-only "
+                               "enclosures (exactloss.verified.exp_enclosure)"), ""
+    from .verified import ball_enclosure_function
+
+    f, why = ball_enclosure_function(sigma)
+    if f is None:
+        return None, f"no forward-error model for the activation {sigma.describe()}: {why}"
+    return ActivationModel("ball", math.inf, -2,
+                           "none: the float64 activation values are checked entrywise against arb ball "
+                           f"enclosures of {sigma.describe()} over the forward-error interval of G"), ""
+
+
 def _layer_step(sigma: Any, F: np.ndarray, eF: np.ndarray | None, W: np.ndarray, b: np.ndarray,
-                dW: np.ndarray | None, db: np.ndarray | None, lip: float, c: int, rel: float,
+                dW: np.ndarray | None, db: np.ndarray | None, model: ActivationModel,
                 keep_G: bool) -> tuple[np.ndarray | None, np.ndarray, np.ndarray, np.ndarray]:
     """One layer of :func:`forward_error_bound`: ``(G~ or None, F~', e_G, e_F')`` (see its docstring)."""
-    from .verified import ETA, gamma, sum_factor, up_fast as up
+    from .verified import ETA, activation_error, ball_activation_error, gamma, sum_factor, up_fast as up
 
     n_in = W.shape[0]
     absF, absW = np.abs(F), np.abs(W)
@@ -263,35 +338,19 @@ def _layer_step(sigma: Any, F: np.ndarray, eF: np.ndarray | None, W: np.ndarray,
     eG = up(up(eG + 2 * (n_in + 1) * ETA) * sum_factor(len(terms) + 1))
     G = F @ W
     G += b
-    rigorous = c < 0  # c < 0: check the float activation against rigorous enclosures (verified.ENCLOSURES)
-    Gk = G.copy() if keep_G or rigorous else None
+    Gk = G.copy()
     _apply_in_place(sigma, G)
-    if rigorous:
-        from .verified import activation_error
-
-        eFn = up(up(lip * eG) + activation_error(sigma.name, Gk, G))
-        if not keep_G:
-            Gk = None
-    elif c == 0:
-        eFn = up(lip * eG) if lip != 1.0 else eG
-    else:
-        eFn = up(up(up(lip * eG) + up(rel * np.abs(G))) + ETA)
-    return Gk, G, eG, eFn
-
-
-def _activation_model(name: str, activation_ulps: int | None) -> tuple[int, str]:
-    """``(c, assumption)``: c = -1 for a rigorous enclosure check, 0 for an exact activation, else the
-    assumed accuracy in ulps; ``assumption`` says it in words."""
-    from .verified import ENCLOSURES
-
-    if activation_ulps is None and name in ENCLOSURES:
-        return -1, ("none: the float64 activation values are checked against rigorous IEEE-only enclosures "
-                    "(exactloss.verified.exp_enclosure)")
-    c = ACTIVATION_ULPS[name] if activation_ulps is None else int(activation_ulps)
-    if c == 0:
-        return 0, "none (the activation is exact in floating point)"
-    return c, (f"the float activation {name} is within {c} ulp of its exact value (libm accuracy; not "
-               "guaranteed by IEEE 754)")
+    with np.errstate(all="ignore"):
+        if model.kind == "enclosure":  # |F~ - sigma(G)| <= |F~ - sigma(G~)| + Lip e_G
+            eFn = up(up(model.lipschitz * eG) + activation_error(enclosure_name(sigma), Gk, G))
+        elif model.kind == "ball":  # sigma over the ball [G~ +- e_G], which holds the exact G, in arb
+            eFn = ball_activation_error(sigma, Gk, eG, G)
+        elif model.kind == "exact":  # F~ = G~ (checked: any difference is added)
+            eFn = eG if np.array_equal(G, Gk) else up(eG + up(np.abs(G - Gk)))
+        else:
+            eFn = up(up(up(model.lipschitz * eG) + up(model.rel * np.abs(G))) + ETA)
+        eFn = np.where(np.isnan(eFn), np.inf, eFn)  # a NaN float value is at an unknown distance
+    return (Gk if keep_G else None), G, eG, eFn
 
 
 def forward_with_errors(net: Network, P: Parameters, X: np.ndarray, k: int | None = None,
@@ -299,69 +358,55 @@ def forward_with_errors(net: Network, P: Parameters, X: np.ndarray, k: int | Non
     """Float64 ``G_l``, ``F_l`` (l = 1..k, default L) with entrywise error bounds ``e_G``, ``e_F`` against the
     exact maps at ``P``, ``X`` (float64 arrays, taken as exact), as in :func:`forward_error_bound` but
     keeping every layer (whole arrays: for moderate N).  None when the activation has no error model."""
-    from .verified import U, float_up
-
-    name = net.activation.name
-    if net.activation.generic or name not in LIPSCHITZ:
+    model, _ = activation_model(net.activation, activation_ulps)
+    if model is None:
         return None
-    c, assumption = _activation_model(name, activation_ulps)
-    if c > 0 and activation_ulps is None:  # libm accuracy is not guaranteed: see forward_error_bound
-        return None
-    rel = float_up(Fraction(max(c, 0) + 1) * Fraction(U))
     k = net.L if k is None else int(k)
     F, eF = np.asarray(X, dtype=np.float64), None
     out: dict[str, list] = {"G": [], "F": [F], "eG": [], "eF": [np.zeros_like(F)]}
     for l in range(1, k + 1):
         G, F, eG, eF = _layer_step(net.activation, F, eF, np.asarray(P.W[l - 1], dtype=np.float64),
-                                   np.asarray(P.b[l - 1], dtype=np.float64), None, None, LIPSCHITZ[name], c, rel,
-                                   keep_G=True)
+                                   np.asarray(P.b[l - 1], dtype=np.float64), None, None, model, keep_G=True)
         out["G"].append(G)
         out["F"].append(F)
         out["eG"].append(eG)
         out["eF"].append(eF)
-    out["activation_ulps"] = c
-    out["assumption"] = assumption
+    out["activation_ulps"] = model.ulps
+    out["activation_model"] = model.kind
+    out["assumption"] = model.assumption
     return out
 
 
 def forward_error_bound(net: Network, P: Parameters, X: Any, k: int, activation_ulps: int | None = None,
-                        block: int | None = None) -> tuple[float | None, dict]:
+                        block: int | None = None, A: np.ndarray | None = None) -> tuple[float | None, dict]:
     """An upper bound of ``||F_k^float - F_k^exact||_F`` (hence of the 2-norm), or ``(None, info)``.
 
     ``P``, ``X``: the exact parameters/data (Fractions, or float arrays taken as
-    exact).  ``F_k^float`` is :func:`layer_with_ones`'s matrix (float-rounded
-    inputs, float64 products, the float activation).  Per layer, with
-    ``~`` for float values and ``e`` for entrywise error bounds (Higham's model,
+    exact).  ``F_k^float`` is ``A`` (its first ``n_k`` columns; e.g. ``[F_k, 1_N]`` from any float
+    computation) or, by default, this function's own float64 forward pass (float-rounded inputs,
+    float64 products, the float activation); ``k = 0`` bounds the conversion of ``X`` alone.  Per layer,
+    with ``~`` for float values and ``e`` for entrywise error bounds (Higham's model,
     :mod:`exactloss.verified`):
 
         e_G <= gamma_{n+1} (|F~| |W~| + |b~|) + e_F |W~| + (|F~| + e_F) d_W + d_b + 2 (n+1) eta
-        e_F' <= Lip(sigma) e_G + (c + 1) u |F~'| + eta
+        e_F' <= Lip(sigma) e_G + |F~' - sigma(G~)|           (sigmoid, tanh: IEEE-only enclosures)
+        e_F' <= max |F~' - sigma([G~ - e_G, G~ + e_G])|      (any other sigma: arb balls, entrywise)
 
-    where ``d_W``, ``d_b`` bound the rounding of the inputs and ``Lip(sigma)`` is
-    ``sup |sigma'|``.  The activation's own error ``|F~' - sigma(G~)|`` is, for sigmoid and
-    tanh, checked entrywise against rigorous IEEE-only enclosures
-    (:func:`exactloss.verified.activation_error`; no assumption); for softplus there is
-    no rigorous model: the bound is ``None`` unless the caller states an assumed libm
-    accuracy ``activation_ulps`` (then ``(c + 1) u |F~'|``, and every result says so);
-    identity is exact.
+    where ``d_W``, ``d_b`` bound the rounding of the inputs (``1/3`` is not a float: its conversion
+    counts) and ``Lip(sigma) = sup |sigma'|``.  No assumption is left on libm: sigmoid and tanh values
+    are checked against :func:`exactloss.verified.activation_error`, every other activation (softplus,
+    user expressions) against ball arithmetic (:func:`exactloss.verified.ball_activation_error`);
+    the identity is exact.  A caller may instead state a libm accuracy ``activation_ulps`` (then
+    ``(c + 1) u |F~'|``, and every result says so).  With ``A`` given, ``|A - F~|`` is added
+    entrywise: the bound is about ``A``.
     Each non-negative matrix product and sum is bounded above as in (L2)/(L3).
     Rows are independent, so the work runs in row blocks.
     """
-    from .verified import U, float_up, sum_factor, up
+    from .verified import sum_factor, up, up_fast
 
-    name = net.activation.name
-    if net.activation.generic or name not in LIPSCHITZ:
-        return None, {"reason": f"no forward-error model for the activation {net.activation.describe()} "
-                                "(known: " + ", ".join(LIPSCHITZ) + ")"}
-    lip = LIPSCHITZ[name]
-    if name == "softplus":
-        lip = 1.0  # sigma'(t) = expit(alpha t) <= 1 for every alpha > 0
-    c, assumption = _activation_model(name, activation_ulps)
-    if c > 0 and activation_ulps is None:
-        # libm's accuracy is not guaranteed by IEEE 754: without an enclosure check there is no rigorous
-        # bound, so nothing is transferred to the exact F_k unless the caller states the assumption itself
-        return None, {"reason": f"no rigorous forward-error model for {name} (its float values come from libm, "
-                                "whose accuracy IEEE 754 does not guarantee); pass activation_ulps to assume one"}
+    model, why = activation_model(net.activation, activation_ulps)
+    if model is None and int(k) > 0:
+        return None, {"reason": why}
     k = int(k)
     Pf, rnd = float_parameters(P)
     Xexact = X if isinstance(X, np.ndarray) else rational_matrix(X, "X")
@@ -370,8 +415,12 @@ def forward_error_bound(net: Network, P: Parameters, X: Any, k: int, activation_
     net.check_parameters(Pf)
     net.check_data(Xf)
     N = Xf.shape[0]
+    n_k = net.widths[k]
+    if A is not None:
+        A = np.asarray(A, dtype=np.float64)
+        if A.shape[0] != N or A.shape[1] not in (n_k, n_k + 1):
+            raise ShapeError(f"the float matrix has shape {A.shape}; F_{k} is {N} x {n_k}")
     block = block or default_block(max(net.widths[: k + 1]))
-    rel = float_up(Fraction(max(c, 0) + 1) * Fraction(U))
     total = 0.0
     nsq = 0
     for s in range(0, N, block):
@@ -379,15 +428,31 @@ def forward_error_bound(net: Network, P: Parameters, X: Any, k: int, activation_
         eF = None if dX is None else dX[s:s + block]
         for l in range(1, k + 1):
             _, F, _, eF = _layer_step(net.activation, F, eF, Pf.W[l - 1], Pf.b[l - 1], rnd["W"][l - 1],
-                                      rnd["b"][l - 1], lip, c, rel, keep_G=False)
+                                      rnd["b"][l - 1], model, keep_G=False)
+        if A is not None:
+            Ab = A[s:s + block, :n_k]
+            if not np.array_equal(Ab, F):
+                with np.errstate(all="ignore"):
+                    d = up_fast(np.abs(Ab - F))  # one rounded subtraction (L1)
+                    d = np.where(np.isnan(d), np.inf, d)
+                eF = d if eF is None else up_fast(eF + d)
         if eF is not None:
-            sq = up(eF * eF)  # x^2 <= up(fl(x^2)) (L1)
+            with np.errstate(all="ignore"):
+                sq = up(eF * eF)  # x^2 <= up(fl(x^2)) (L1)
             total += float(np.sum(sq))
             nsq += sq.size
+    if k == 0:
+        info = {"activation_ulps": 0, "activation_model": "none", "lipschitz": None,
+                "assumption": "none (k = 0: only the conversion of X to float64 is bounded)"}
+    else:
+        info = {"activation_ulps": model.ulps, "activation_model": model.kind, "lipschitz": model.lipschitz,
+                "assumption": model.assumption}
     if nsq == 0:
-        return 0.0, {"activation_ulps": c, "lipschitz": lip, "assumption": assumption}
+        return 0.0, info
+    if not math.isfinite(total):
+        return math.inf, info
     bound = float(up(math.sqrt(float(up(total * sum_factor(nsq))))))
-    return bound, {"activation_ulps": c, "lipschitz": lip, "assumption": assumption}
+    return bound, info
 
 
 # ---------------------------------------------------------------------------

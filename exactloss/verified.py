@@ -52,25 +52,31 @@ blocks so that memory stays at about two ``n x n`` matrices (``A`` and ``R``).
 
 What is certified
 -----------------
-The **float64 matrix as given** (a matrix of exact binary rationals): e.g.
-``[F_k, 1_N]`` as computed in float64 by :func:`exactloss.fastpath.layer_with_ones`.
-The exact ``F_k`` at the given parameters differs from it by the forward-pass
-rounding; :func:`exactloss.fastpath.forward_error_bound` bounds that entrywise,
-and ``sigma_min`` of the exact matrix is at least ``sigma_min(float matrix) -
-||Delta||_2`` (Weyl).  That bound is rigorous for the affine maps; the
+The matrix-level functions (:func:`verified_nonsingular`, :func:`full_row_rank_float`)
+certify the **float64 matrix as given** (a matrix of exact binary rationals; an
+entry that is not a float64 number, such as 1/3, is refused there).  A statement
+of the paper is about an **exact** matrix -- e.g. ``[F_k, 1_N]`` at the given
+(exact) parameters and data -- and its float64 image ``A`` differs from it by the
+rounding of the inputs and of the forward pass.  :func:`certify_exact` is the one
+place that turns a float-matrix certificate into one about the exact matrix:
+with a rigorous bound ``delta >= ||A - M||_2`` (here
+:func:`exactloss.fastpath.forward_error_bound`, entrywise, then Frobenius),
+``sigma_min(M) >= sigma_min(A) - delta`` (Weyl); without such a bound the
+statement is **undecided** (``missing`` names the transfer) and the float-matrix
+fact is kept in ``float_matrix``, labelled as being about the float matrix.  The
 activation values of **sigmoid and tanh** are checked entrywise against
 rigorous enclosures of ``exp`` built from IEEE ``+ - * /`` only
 (:func:`exp_enclosure`: argument reduction with ``ln 2`` between two adjacent
 floats, a degree-13 Taylor polynomial with its remainder, every rounding
-bounded), so nothing is assumed of libm; **softplus** still assumes libm's
-``exp``/``log1p`` accurate to a number of ulps the caller must state (otherwise only the float matrix is certified);
-identity is exact; other activations get the float-matrix certificate only.
-For ball-arithmetic statements about the exact ``F_k`` use ``--numbers ball``.
+bounded), so nothing is assumed of libm; **softplus and user expressions** are
+checked against arb balls (:func:`ball_activation_error`: ``sigma`` on the ball
+``[G~ +- e_G]``); identity is exact.
 
 Contents: :func:`verified_nonsingular` (square), :func:`full_row_rank_float` /
-:func:`full_column_rank_float` (rank of ``[F_k, 1_N]``, of ``W_l``),
-:func:`certify_layer_float` (``[F_k, 1_N]`` at given parameters, float matrix then
-exact matrix), :func:`hessian_nonsingular_float` / :func:`nonsingular` (block
+:func:`full_column_rank_float` (rank of a float matrix), :func:`certify_exact` (the
+float-to-exact transfer), :func:`certify_exact_matrix` / :func:`certify_exact_column_rank`
+(an exact matrix, e.g. ``W_l`` with entries 1/3), :func:`certify_layer_float` (the exact
+``[F_k, 1_N]`` at given parameters), :func:`hessian_nonsingular_float` / :func:`nonsingular` (block
 Hessians; :func:`hessian_smallest_eigenvalue_lanczos` is numerical only),
 :func:`monte_carlo_full_rank` (Lemma 4.4, Monte-Carlo view),
 :func:`lemma_3_5_float` (the quantitative Lemma 3.5 at scale), and the rigorous
@@ -221,6 +227,8 @@ class FloatCertificate:
     certifies: str = "the float64 matrix as given (its entries taken as exact binary rationals)"
     note: str = ""
     seconds: float = 0.0
+    missing: str | None = None  # what leaves the statement about the exact matrix undecided (e.g. the transfer)
+    float_matrix: dict | None = None  # the float64-matrix fact, when the exact matrix is the subject
 
     @property
     def holds(self) -> bool | None:
@@ -239,7 +247,8 @@ class FloatCertificate:
                 "residual_one_upper": self.residual_one, "residual_computed": self.residual_computed,
                 "inverse_norm_2_upper": self.inverse_norm_2_upper,
                 "columns": list(self.columns) if len(self.columns) <= 64 else f"{len(self.columns)} columns",
-                "certifies": self.certifies, "note": self.note, "seconds": round(self.seconds, 6)}
+                "certifies": self.certifies, "note": self.note, "seconds": round(self.seconds, 6),
+                "missing": self.missing, "float_matrix": self.float_matrix}
 
 
 def _check_matrix(A: Any, what: str) -> np.ndarray:
@@ -248,11 +257,24 @@ def _check_matrix(A: Any, what: str) -> np.ndarray:
             A = np.asarray(A, dtype=np.float64)
         except (TypeError, ValueError):
             raise InputError(f"{what}: expected a matrix of numbers") from None
-    if A.dtype == object:
+    if A.dtype == object or (A.dtype.kind in "iu" and A.size and int(np.max(np.abs(A.astype(object)))) > 2 ** 53):
+        # the certificate is about the matrix given: an entry that float64 cannot hold (1/3, 2^53 + 1) would be
+        # rounded, and the certificate would be about another matrix
         try:
-            A = A.astype(np.float64)
+            Af = A.astype(np.float64)
         except (TypeError, ValueError):
             raise InputError(f"{what}: expected a matrix of numbers, got objects that are not") from None
+        for idx in np.ndindex(A.shape):
+            x = A[idx]
+            try:
+                same = Fraction(x) == Fraction(float(Af[idx])) if math.isfinite(float(Af[idx])) else False
+            except (TypeError, ValueError):
+                raise InputError(f"{what}: entry {idx} = {x!r} is not a number") from None
+            if not same:
+                raise InputError(f"{what}: entry {idx} = {x} is not a float64 number, so a float64 certificate "
+                                 "would be about its rounding; use exactloss.verified.certify_exact_matrix (which "
+                                 "counts the rounding) or --numbers ball/exact")
+        A = Af
     if A.dtype.kind not in "iuf":
         raise InputError(f"{what}: expected a matrix of numbers, got dtype {A.dtype}")
     if A.ndim != 2:
@@ -545,64 +567,197 @@ def full_column_rank_float(W: Any, **kw: Any) -> FloatCertificate:
     return replace(c, shape=W.shape, note=note)
 
 
+# ---------------------------------------------------------------------------
+# the float-to-exact transfer: the one place that decides what a certificate is about
+# ---------------------------------------------------------------------------
+
+
+def certify_exact(A: Any, delta: float | None, about: str, missing: str | None = None, assumption: str = "",
+                  exact: Callable[[], Any] | None = None, **kw: Any) -> FloatCertificate:
+    """Certify full row rank of the **exact** matrix ``M`` of the given inputs from its float64 image ``A``.
+
+    This is the single decision "is the exact matrix certified?" behind every float rank certificate
+    (``exactloss rank``, ``check rank-scale``, ``check lemma-3.5-scale``, ``demo``, Lemma 4.4's Monte Carlo,
+    ``certify --numbers float``).  ``A`` is certified by :func:`full_row_rank_float` (a fact about the
+    float matrix, entries taken as binary rationals); ``delta`` is a rigorous upper bound of
+    ``||A - M||_2`` (``0.0`` when ``A`` is ``M``; None when no rigorous transfer is known, ``missing``
+    then says which); Weyl's inequality ``sigma_min(M) >= sigma_min(A) - ||A - M||_2`` transfers it.
+
+    The result has ``full=True`` only when the transfer succeeded (``certifies`` names ``about``);
+    otherwise ``full=None`` (undecided) with ``missing`` naming the transfer, and the float-matrix fact
+    (its certified ``sigma_min`` lower bound) in ``float_matrix``, labelled as being about the float matrix.
+    ``full=False`` only from the shape (rank <= columns < rows, true of ``M`` too) or from ``exact``
+    (a callable returning an exact :class:`exactloss.rank.RankCertificate` of ``M``, tried when the
+    transfer leaves the question open, e.g. an affine ``sigma`` whose exact ``[F_1, 1_N]`` has rank d + 1).
+    """
+    t0 = time.perf_counter()
+    c = full_row_rank_float(A, **kw)
+    if c.full is False:  # by the shape: M has the same shape
+        return replace(c, certifies=f"{about} (by its shape)")
+    fact = None
+    if c.full:
+        fact = {"certified": True, "level": c.level, "sigma_min_lower": c.sigma_min_lower, "method": c.method,
+                "about": "the float64 matrix as computed (entries taken as exact binary rationals), "
+                         f"NOT {about}"}
+    if c.full and delta is not None:
+        lower = float(down(c.sigma_min_lower - up(delta))) if math.isfinite(delta) else -math.inf
+        if lower > 0:
+            what = ("the float64 matrix is the exact matrix" if delta == 0 else
+                    f"the float matrix's bound minus ||A_float - A_exact||_2 <= {delta:.3e} (Weyl)")
+            return replace(c, sigma_min_lower=lower, float_matrix=fact, seconds=time.perf_counter() - t0,
+                           certifies=f"{about}: {what}" + (f"; assumptions: {assumption}" if assumption else ""))
+        missing = (f"the transfer to {about}: the rounding-error bound ||A_float - A_exact||_2 <= {delta:.3e} "
+                   f"is not below the float matrix's sigma_min lower bound {c.sigma_min_lower:.3e}")
+    elif c.full:
+        missing = missing or f"a rigorous transfer from the float64 matrix to {about}"
+    else:
+        missing = None  # the float matrix itself was not certified: nothing to transfer
+    if exact is not None:
+        try:
+            ec = exact()
+        except (InputError, ArithmeticError, TypeError, ValueError):
+            ec = None
+        if ec is not None and ec.full is not None:
+            return FloatCertificate(c.shape, bool(ec.full), "proved", f"exact rank of {about} ({ec.method})",
+                                    certifies=f"{about} (exact rational arithmetic)",
+                                    note=f"exact rank {ec.rank} of the {c.shape[0]} x {c.shape[1]} matrix",
+                                    float_matrix=fact, seconds=time.perf_counter() - t0)
+    if fact is None:
+        return replace(c, certifies="nothing (the float64 matrix was not certified)",
+                       seconds=time.perf_counter() - t0)
+    est = c.sigma_min_estimate
+    return replace(c, full=None, level="numerical", sigma_min_lower=None, sigma_min_estimate=est,
+                   missing=missing, float_matrix=fact, seconds=time.perf_counter() - t0,
+                   certifies=f"nothing about {about} (only the float64 matrix, see float_matrix)",
+                   note=f"the float64 matrix as computed is certified full rank (sigma_min >= {c.sigma_min_lower:.3e}, "
+                        f"{c.method}) -- a fact about the float matrix only; undecided for {about}: missing "
+                        f"{missing}")
+
+
+def certify_exact_matrix(M: Any, **kw: Any) -> FloatCertificate:
+    """Full row rank of an exact matrix ``M`` (rationals, strings like ``"1/3"``, or floats) by the float path:
+    ``M`` is rounded to float64 and the rounding bounded entrywise (``1/3`` is not a float), so the
+    certificate is about ``M`` itself (:func:`certify_exact`)."""
+    from .fastpath import conversion_error
+    from .numbers import rational_matrix
+    from .rank import full_row_rank
+
+    if isinstance(M, np.ndarray) and M.dtype.kind == "f":
+        Af = _check_matrix(M, "matrix")
+        Me, d = None, None
+    else:
+        Me = rational_matrix(M, "matrix")
+        Af = _check_matrix(np.vectorize(float, otypes=[float])(Me) if Me.size else np.zeros(Me.shape), "matrix")
+        d = conversion_error(Me, Af)
+    exact = None
+    if Af.size <= EXACT_FALLBACK_ENTRIES and Af.shape[0] <= 150:  # small: exact rank decides what floats cannot
+        def exact() -> Any:
+            return full_row_rank(Me if Me is not None else np.vectorize(Fraction, otypes=[object])(Af), "exact")
+    return certify_exact(Af, 0.0 if d is None else frobenius_upper(d), "the given (exact) matrix", exact=exact, **kw)
+
+
+def certify_exact_column_rank(W: Any, **kw: Any) -> FloatCertificate:
+    """``rank(W) = cols`` (the paper's ``rank(W_l) = n_l``) of the exact ``W`` through the float path
+    (:func:`certify_exact_matrix` of ``W^T``: the rounding of non-float entries such as 1/3 is counted)."""
+    from .numbers import rational_matrix
+
+    if not (isinstance(W, np.ndarray) and W.dtype.kind == "f"):
+        W = rational_matrix(W, "W")
+    c = certify_exact_matrix(np.ascontiguousarray(W.T), **kw)
+    note = c.note.replace("rows", "columns") if c.method == "shape" else c.note
+    return replace(c, shape=tuple(W.shape), note=note)
+
+
 def with_forward_error(c: FloatCertificate, delta_2: float | None, assumption: str) -> FloatCertificate:
     """Weyl: ``sigma_min(exact) >= sigma_min(float) - ||Delta||_2``; a certificate for the exact matrix.
 
-    ``delta_2``: an upper bound of ``||F_float - F_exact||_2`` (None: unknown).
+    ``delta_2``: an upper bound of ``||F_float - F_exact||_2`` (None: unknown, then nothing is certified
+    about the exact matrix).  Kept for callers holding a float certificate; :func:`certify_exact` is the
+    entry point.
     """
-    if not c.full or c.sigma_min_lower is None or delta_2 is None:
+    if not c.full or c.sigma_min_lower is None:
         return c
-    lower = float(down(c.sigma_min_lower - up(delta_2)))
+    fact = {"certified": True, "level": c.level, "sigma_min_lower": c.sigma_min_lower, "method": c.method,
+            "about": "the float64 matrix as computed, NOT the exact matrix"}
+    if delta_2 is None:
+        return replace(c, full=None, level="numerical", sigma_min_lower=None, float_matrix=fact,
+                       missing="a rigorous forward-error bound (the transfer to the exact matrix)",
+                       certifies="nothing about the exact matrix (only the float64 matrix, see float_matrix)")
+    lower = float(down(c.sigma_min_lower - up(delta_2))) if math.isfinite(delta_2) else -math.inf
     if lower > 0:
-        return replace(c, sigma_min_lower=lower,
+        return replace(c, sigma_min_lower=lower, float_matrix=fact,
                        certifies=f"the exact matrix at the given parameters: the float matrix's bound minus "
                                  f"||F_float - F_exact||_2 <= {delta_2:.3e}; assumptions: {assumption}")
-    return replace(c, full=None, level="numerical", sigma_min_lower=None,
+    return replace(c, full=None, level="numerical", sigma_min_lower=None, float_matrix=fact,
+                   missing=f"the transfer to the exact matrix: the forward-error bound {delta_2:.3e} exceeds "
+                           f"the float matrix's sigma_min bound {c.sigma_min_lower:.3e}",
+                   certifies="nothing about the exact matrix (only the float64 matrix, see float_matrix)",
                    note=c.note + f"; the forward-pass error bound {delta_2:.3e} exceeds the float matrix's "
                                  "sigma_min bound, so nothing is certified about the exact matrix: use --numbers ball")
 
 
-def certify_layer_float(net: Any, P: Any, X: Any, k: int, forward_bound: bool = True,
-                        A: np.ndarray | None = None, **kw: Any) -> tuple[FloatCertificate, dict]:
-    """``rank [F_k, 1_N] = N`` at given parameters, float64: ``(certificate, info)``.
+#: the exact-rank fallback (an affine or rational sigma) runs only on matrices up to this many entries
+EXACT_FALLBACK_ENTRIES = 20000
 
-    The float matrix (:func:`exactloss.fastpath.layer_with_ones`, or ``A``) is
-    certified first; with ``forward_bound`` and an activation with a
-    forward-error model, the certificate is then transferred to the exact
-    ``F_k`` (:func:`with_forward_error`) or withdrawn if the forward error is
-    too large -- which happens when the exact matrix is (nearly) rank
-    deficient but rounding made the float matrix regular (e.g. a linear
-    layer: ``rank [X W + 1 b^T, 1] <= d + 2`` exactly, while its float64 image
-    can be non-singular with ``sigma_min ~ 1e-17``).
-    ``info["certifies"]`` says which matrix the certificate is about.
+
+def _exact_layer_rank(net: Any, P: Any, X: Any, k: int) -> Callable[[], Any] | None:
+    """A callable computing the exact rank of ``[F_k, 1_N]`` (rational sigma only; small instances), or None."""
+    N = int(np.shape(X)[0])
+    if N * (net.widths[k] + 1) > EXACT_FALLBACK_ENTRIES or N > 150 or k > 2 or getattr(net.activation, "generic", False):
+        return None
+    from .numbers import Exact
+    from .rank import full_row_rank, with_ones
+
+    def run() -> Any:
+        S = Exact()
+        return full_row_rank(with_ones(net.forward(P, X, S).F[k], S), S)
+
+    return run
+
+
+def certify_layer_float(net: Any, P: Any, X: Any, k: int, forward_bound: bool = True,
+                        A: np.ndarray | None = None, exact_fallback: bool = True,
+                        **kw: Any) -> tuple[FloatCertificate, dict]:
+    """``rank [F_k, 1_N] = N`` for the exact ``F_k`` at the given (exact) parameters and data, float64:
+    ``(certificate, info)``.
+
+    The float matrix (``A``, or :func:`exactloss.fastpath.layer_with_ones`) is certified, then transferred
+    to the exact ``[F_k, 1_N]`` by :func:`certify_exact` with the rigorous forward-error bound of
+    :func:`exactloss.fastpath.forward_error_bound` (the rounding of the inputs included, an enclosure for
+    every sigma: IEEE-only for sigmoid/tanh, arb balls for softplus and user expressions).  The
+    certificate is withdrawn when that bound is too large -- which happens when the exact matrix is
+    (nearly) rank deficient but rounding made the float matrix regular (a linear layer: ``rank [X W + 1
+    b^T, 1] <= d + 2`` exactly, while its float64 image can have ``sigma_min ~ 1e-17``); then, for a
+    rational sigma on a small instance (``exact_fallback``), the exact rank decides.  ``forward_bound=False``:
+    no transfer, the statement about the exact matrix is undecided and only the float-matrix fact is
+    reported (``info["float_matrix"]``).  ``info["certifies"]`` says which matrix the certificate is about.
     """
     from .fastpath import float_parameters, forward_error_bound, layer_with_ones
 
     P_float = P if all(isinstance(w, np.ndarray) and w.dtype == np.float64 for w in P.W + P.b) \
         else float_parameters(P)[0]
-    own = layer_with_ones(net, P_float, X, k) if (A is None or (forward_bound and k > 0)) else None
     if A is None:
-        A = own
-    elif own is not None and not (A.shape == own.shape and np.array_equal(A, own)):
-        # the forward-error bound is about this function's own float matrix: a different A gets no transfer
-        forward_bound = False
-    c = full_row_rank_float(A, **kw)
-    info: dict[str, Any] = {"sigma_min_lower_float_matrix": c.sigma_min_lower, "certifies": c.certifies}
-    if not c.full or k == 0 or not forward_bound:
-        if c.full and k > 0:
-            info["certifies"] = c.certifies + " (forward-error bound not requested)"
-            c = replace(c, certifies=info["certifies"])
-        return c, info
-    delta, finfo = forward_error_bound(net, P, X, k)
-    info["forward_error_F_bound"] = delta
-    info.update({f"forward_{key}": v for key, v in finfo.items()})
-    if delta is None:
-        info["certifies"] = c.certifies + f" only ({finfo.get('reason')}; --numbers ball for the exact F_k)"
-        return replace(c, certifies=info["certifies"]), info
-    ce = with_forward_error(c, delta, finfo.get("assumption", ""))
-    info["certifies"] = ce.certifies if ce.full else "nothing: the forward-error bound exceeds the float bound"
-    info["sigma_min_lower_exact_matrix"] = ce.sigma_min_lower if ce.full else None
-    return ce, info
+        A = layer_with_ones(net, P_float, X, k)
+    about = f"the exact [F_{k}, 1_N] at the given parameters and data" if k else "the exact [X, 1_N]"
+    info: dict[str, Any] = {}
+    delta, missing, assumption = None, None, ""
+    if forward_bound or k == 0:  # k = 0: only the conversion of X, which is no forward pass
+        delta, finfo = forward_error_bound(net, P, X, k, A=A)
+        info["forward_error_F_bound"] = delta
+        info.update({f"forward_{key}": v for key, v in finfo.items()})
+        assumption = finfo.get("assumption", "")
+        if delta is None:
+            missing = f"a rigorous forward-error transfer to {about} ({finfo.get('reason')})"
+    else:
+        missing = (f"the forward-error transfer from the float64 matrix to {about} (not requested: "
+                   "--no-forward-bound)")
+    exact = _exact_layer_rank(net, P, X, k) if exact_fallback and (forward_bound or k == 0) else None
+    c = certify_exact(A, delta, about, missing=missing, assumption=assumption, exact=exact, **kw)
+    fm = c.float_matrix or {}
+    info.update({"sigma_min_lower_float_matrix": fm.get("sigma_min_lower"), "float_matrix": c.float_matrix,
+                 "certifies": c.certifies, "missing": c.missing,
+                 "sigma_min_lower_exact_matrix": c.sigma_min_lower if c.full else None})
+    return c, info
 
 
 # ---------------------------------------------------------------------------
@@ -667,21 +822,25 @@ def hessian_smallest_eigenvalue_lanczos(matvec: Callable[[np.ndarray], np.ndarra
 
 
 def rank_result(c: FloatCertificate, what: str, instance: dict | None = None, statement: str = "") -> Result:
-    """A :class:`Result` from a certificate: holds True (certified) or None (numerical, undecided)."""
+    """A :class:`Result` from a certificate (of :func:`certify_exact` for an exact matrix): holds True at the
+    certificate's level, False (shape / exact rank), or None (undecided, ``missing`` naming the undecided
+    transfer).  ``details["float_matrix"]`` carries the float64-matrix fact, labelled as such."""
     if c.full:
-        reason = f"{c.method}; sigma_min >= {c.sigma_min_lower:.6e}; certifies {c.certifies}"
-        holds, level = True, "certified"
+        smin = "" if c.sigma_min_lower is None else f"; sigma_min >= {c.sigma_min_lower:.6e}"
+        reason = f"{c.method}{smin}; certifies {c.certifies}"
+        holds, level = True, c.level
     elif c.full is False:
         reason = c.note
         holds, level = False, c.level
     else:
         est = "unknown" if c.sigma_min_estimate is None else f"{c.sigma_min_estimate:.3e}"
-        reason = f"not certified ({c.note}); numerical estimate sigma_min ~ {est}"
+        reason = (c.note if c.float_matrix else f"not certified ({c.note})") + f"; numerical estimate sigma_min ~ {est}"
         holds, level = None, "numerical"
     return Result(result=what, holds=holds, level=level, statement=statement or f"{what} has full rank",
                   reason=reason, instance=instance or {}, details={"certificate": c.to_json(),
-                                                                   "sigma_min_lower": c.sigma_min_lower},
-                  seconds=c.seconds)
+                                                                   "sigma_min_lower": c.sigma_min_lower,
+                                                                   "float_matrix": c.float_matrix},
+                  missing=c.missing if holds is None else None, seconds=c.seconds)
 
 
 def monte_carlo_full_rank(activation: Any = "sigmoid", samples: int = 50, dim: int = 3, width: int | None = None,
@@ -755,9 +914,9 @@ def monte_carlo_full_rank(activation: Any = "sigmoid", samples: int = 50, dim: i
                 Pj = Parameters(tuple(W[j] for W in Ws), tuple(v[j] for v in bs))
                 c, info = certify_layer_float(net, Pj, X if X_exact is None else X_exact, int(layer),
                                               forward_bound=forward_bound, A=A[j],
-                                              estimate=False, ball_fallback=0)
+                                              estimate=False, ball_fallback=0, exact_fallback=False)
                 certifies = info["certifies"]
-                if c.full:
+                if c.full and c.sigma_min_lower is not None:
                     certified += 1
                     lows.append(c.sigma_min_lower)
                 else:
@@ -834,27 +993,43 @@ def lemma_3_5_float(net: Any, P: Any, X: Any, Y: Any, k: int | None = None,
     * products ``|ab - a~b~| <= |a~| e_b + e_a |b~| + e_a e_b`` plus ``2u |fl(a~ b~)|``,
     * matrix products ``gamma_n |A~||B~| + e_A |B~| + (|A~| + e_A) e_B + 2 n eta``.
 
-    ``P``, ``X``, ``Y``: float64 arrays, taken as exact (the statement is about these numbers).
-    ``holds`` True with ``details["loss_bound"]`` when every factor is certified; the level is
-    ``certified`` under the stated libm-accuracy assumption for the activation (see
-    :mod:`exactloss.fastpath`); None with the failed factor otherwise.
+    ``P``, ``X``, ``Y``: the given inputs; the statement is about the exact ``Phi`` at these numbers.
+    Float64 arrays are exact; inputs that are not float64 numbers (1/3) make the statement undecided
+    (``missing`` names their conversion; the bound for the rounded inputs is kept in
+    ``details["loss_bound_for_rounded_inputs"]``).  ``s_k`` is transferred from the float matrix
+    to the exact ``[F_k, 1_N]`` by :func:`certify_exact` with the forward errors ``e_{F_k}``.
+    ``holds`` True with ``details["loss_bound"]`` when every factor is certified (sigmoid, tanh,
+    identity: no assumption unless ``activation_ulps`` is stated); None with ``missing`` otherwise;
+    False (proved) when condition (1) fails by the shape of ``[F_k, 1_N]``.
     """
-    from .fastpath import FLOAT, as_float_matrix, float_parameters, forward_with_errors
+    from .fastpath import FLOAT, as_float_matrix, conversion_error, enclosure_name, float_parameters, \
+        forward_with_errors
+    from .numbers import rational_matrix
 
     t0 = time.perf_counter()
 
-    Pf = P if all(isinstance(w, np.ndarray) and w.dtype == np.float64 for w in P.W + P.b) else float_parameters(P)[0]
+    if all(isinstance(w, np.ndarray) and w.dtype == np.float64 for w in P.W + P.b):
+        Pf, rounded = P, []
+    else:
+        Pf, rnd = float_parameters(P)
+        rounded = [f"W_{i + 1}" for i, r in enumerate(rnd["W"]) if r is not None] + \
+                  [f"b_{i + 1}" for i, r in enumerate(rnd["b"]) if r is not None]
     Xf, Yf = as_float_matrix(X, "X"), as_float_matrix(Y, "Y")
+    for M, Mf, nm in ((X, Xf, "X"), (Y, Yf, "Y")):
+        if not (isinstance(M, np.ndarray) and M.dtype.kind in "f"):
+            if conversion_error(rational_matrix(M, nm), Mf) is not None:
+                rounded.append(nm)
     net.check_parameters(Pf)
     net.check_data(Xf, Yf)
     L, N = net.L, Xf.shape[0]
     k = L - 1 if k is None else int(k)
     if not 0 <= k <= L - 1:
         raise InputError(f"layer k = {k}: Lemma 3.5 needs k in [0, L-1] = [0, {L - 1}]")
-    name = net.activation.name
+    sigma = net.activation
+    name = enclosure_name(sigma) or ("identity" if not sigma.generic and sigma.expr == sigma.var else sigma.name)
     inst = {"widths": list(net.widths), "samples": N, "k": k, "activation": net.activation.describe(),
             "loss": "squared", "numbers": "float"}
-    fw = forward_with_errors(net, Pf, Xf, L, activation_ulps)
+    fw = forward_with_errors(net, Pf, Xf, L, activation_ulps) if name in LIPSCHITZ_D1 else None
     if fw is None or name not in LIPSCHITZ_D1:
         return Result("Lemma 3.5 (quantitative, float)", None, None, reason=f"no error model for {name}: use the "
                       "ball-arithmetic lemma-3.5 check", instance=inst, seconds=time.perf_counter() - t0)
@@ -894,13 +1069,16 @@ def lemma_3_5_float(net: Any, P: Any, X: Any, Y: Any, k: int | None = None,
                     frobenius_upper(np.concatenate([egW.ravel(), egb]))))
     factors: dict[str, Any] = {f"||grad_{k + 1}||_F (upper)": g_up,
                                f"||grad_{k + 1}||_F (float)": float(np.sqrt(np.sum(gW ** 2) + np.sum(gb ** 2)))}
-    # s_k
-    from .fastpath import layer_with_ones
-
-    A = np.concatenate([Fk, np.ones((N, 1))], axis=1) if k >= 1 else layer_with_ones(net, Pf, Xf, 0)
-    ck, cinfo = certify_layer_float(net, Pf, Xf, k, A=A, estimate=False)
+    # s_k: sigma_min of the exact [F_k, 1_N] at (Pf, Xf), from the float matrix and the entrywise forward error
+    # e_{F_k} already bounded above (k = 0: [X, 1_N] is exact)
+    A = np.concatenate([Fk, np.ones((N, 1))], axis=1)
+    about = f"the exact [F_{k}, 1_N]" if k else "[X, 1_N]"
+    ck = certify_exact(A, frobenius_upper(eFk) if k else 0.0, about, assumption=fw["assumption"], estimate=False)
+    cinfo = {"certifies": ck.certifies}
     factors[f"s_{k} = sigma_min([F_{k}, 1_N]) (lower)"] = ck.sigma_min_lower if ck.full else None
-    failed = None if ck.full else f"(1) rank([F_{k}, 1_N]) = N: {ck.note or 'not certified'}"
+    if ck.float_matrix and not ck.full:
+        factors[f"s_{k} of the float64 matrix only (lower; not the exact matrix)"] = ck.float_matrix["sigma_min_lower"]
+    failed = None if ck.full else f"(1) rank([F_{k}, 1_N]) = N: {ck.missing or ck.note or 'not certified'}"
     denom = ck.sigma_min_lower if ck.full else 0.0
     for l in range(k + 1, L + 1):
         m_l = float(down(np.min(down(np.abs(sd[l]) - esd[l]))))
@@ -918,15 +1096,25 @@ def lemma_3_5_float(net: Any, P: Any, X: Any, Y: Any, k: int | None = None,
             denom = float(down(denom * (cw.sigma_min_lower if cw.full else 0.0)))
     phi = float(np.sum(Rr * Rr))
     details: dict[str, Any] = {"factors": factors, "Phi_float": phi, "certifies": cinfo.get("certifies"),
-                               "assumption": fw["assumption"]}
+                               "assumption": fw["assumption"], "inputs_rounded": rounded}
     if failed is not None or not denom > 0:
         details["loss_bound"] = None
         refuted = ck.full is False  # condition (1) fails by the shape of [F_k, 1_N]: proved
         return Result("Lemma 3.5 (quantitative, float)", False if refuted else None, "proved" if refuted else None,
-                      reason=f"no bound: {failed}", instance=inst, details=details, failed_hypothesis=failed,
+                      reason=f"no bound: {failed}", instance=inst, details=details,
+                      failed_hypothesis=failed if refuted else None, missing=None if refuted else failed,
                       seconds=time.perf_counter() - t0)
     lp_bound = float(up(g_up / denom))
     bound = float(up(up(lp_bound * 0.5) ** 2))
+    if rounded:
+        # every factor is rigorous for the float64-rounded inputs, which are not the given ones: the bound is
+        # not transferred to the given rationals, so the statement about them is undecided
+        missing = (f"the float64 conversion of the inputs {', '.join(rounded)} (not float64 numbers, e.g. 1/3): the "
+                   "bound is certified for the rounded inputs only; use the ball-arithmetic lemma-3.5 check")
+        details.update({"loss_bound": None, "loss_bound_for_rounded_inputs": bound,
+                        "about": "loss_bound_for_rounded_inputs is about the float64-rounded inputs, NOT the given"})
+        return Result("Lemma 3.5 (quantitative, float)", None, None, reason=f"undecided: missing {missing}",
+                      instance=inst, details=details, missing=missing, seconds=time.perf_counter() - t0)
     details.update({"l_prime_norm_bound": lp_bound, "loss_bound": bound,
                     "ratio_bound_over_Phi": bound / phi if phi > 0 else None})
     return Result("Lemma 3.5 (quantitative, float)", True, "certified",
@@ -1065,3 +1253,73 @@ def derivative_error(name: str, G: np.ndarray, D: np.ndarray) -> np.ndarray | No
             t2hi = up_fast(np.maximum(a, b) ** 2)
             dlo, dhi = down_fast(1.0 - t2hi), up_fast(1.0 - t2lo)
         return up_fast(np.maximum(D - dlo, dhi - D))
+
+
+# ---------------------------------------------------------------------------
+# ball-arithmetic enclosures of any other activation (softplus, user expressions)
+# ---------------------------------------------------------------------------
+
+#: working precision of the entrywise arb enclosures (bits): the float values are 53-bit, so 80 bits
+#: leave the enclosure radius far below the rounding it bounds
+BALL_ENCLOSURE_PREC = 80
+
+
+def ball_enclosure_function(sigma: Any) -> tuple[Callable[[Any], Any] | None, str]:
+    """``(f, "")`` with ``f`` mapping an arb ball to a ball containing ``sigma`` of every point in it
+    (SymPy's expression compiled to arb by :class:`exactloss.numbers.Ball`), or ``(None, why not)``."""
+    from .numbers import Ball
+
+    if getattr(sigma, "generic", False):
+        return None, "the generic activation has symbolic values only"
+    cache = getattr(sigma, "_cache", None)
+    key = ("verified-ball-enclosure",)
+    if isinstance(cache, dict) and key in cache:
+        return cache[key]
+    try:
+        f = Ball(BALL_ENCLOSURE_PREC).compile(sigma.expr, sigma.var, f"activation {sigma.describe()}")
+        out: tuple[Any, str] = (f, "")
+    except (InputError, TypeError, ValueError, AttributeError, NotImplementedError) as exc:
+        out = (None, f"no ball-arithmetic enclosure ({exc})")
+    if isinstance(cache, dict):
+        cache[key] = out
+    return out
+
+
+def ball_activation_error(sigma: Any, G: np.ndarray, eG: np.ndarray, F: np.ndarray) -> np.ndarray:
+    """Rigorous entrywise bounds of ``max |F - sigma(g)|`` over ``|g - G| <= eG`` (``F``, ``G``, ``eG`` float).
+
+    Each entry: the arb ball ``[G +- eG]`` (both floats, exact) holds the exact pre-activation, so
+    ``sigma`` evaluated on it in arb (:func:`ball_enclosure_function`) holds the exact activation value;
+    ``|F - ball|`` is then bounded above and rounded up (one ``nextafter`` over ``float()``).  Entries
+    where arb gives no finite enclosure (a pole, NaN) get ``inf``: the transfer then fails, never lies.
+    O(entries) ball evaluations; sigmoid/tanh use the float enclosures instead."""
+    from flint import arb, ctx
+
+    f, _ = ball_enclosure_function(sigma)
+    out = np.full(np.shape(F), np.inf)
+    if f is None:
+        return out
+    g_l, e_l, f_l = (np.asarray(a, dtype=np.float64).ravel().tolist() for a in (G, np.broadcast_to(eG, np.shape(G)), F))
+    res = out.ravel()
+    saved = ctx.prec
+    ctx.prec = BALL_ENCLOSURE_PREC
+    try:
+        for i, (g, e, v) in enumerate(zip(g_l, e_l, f_l)):
+            if not (math.isfinite(g) and math.isfinite(e) and math.isfinite(v)):
+                continue
+            try:
+                y = f(arb(g, e))
+                if not y.is_finite():
+                    continue
+                a = abs(arb(v) - y)  # a ball holding |F - sigma(g)| for every g in the input ball
+                # mid + rad >= every point of it; each float() is within one ulp, each nextafter covers that
+                m = math.nextafter(float(a.mid()), math.inf)
+                r = math.nextafter(float(a.rad()), math.inf)
+            except (ArithmeticError, ValueError, TypeError, OverflowError):
+                continue
+            d = math.nextafter(m + r, math.inf)
+            if math.isfinite(d):
+                res[i] = d
+    finally:
+        ctx.prec = saved
+    return res.reshape(np.shape(F))

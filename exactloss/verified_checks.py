@@ -3,12 +3,17 @@
 ``exactloss rank --params P --data D --layer k [--numbers float|ball|exact] [--json]``
 certifies ``rank([F_k, 1_N]) = N`` at the user's parameters (Lemma 3.5(1),
 Lemma 4.3/4.4's object) and prints a certified lower bound of
-``sigma_min([F_k, 1_N])`` (``details.sigma_min_lower``).  ``--numbers float``
-(:mod:`exactloss.verified`) certifies the float64 matrix as computed and, for
-the catalogue activations, the exact matrix up to a rigorous forward-error
-bound under a stated libm-accuracy assumption; ``--numbers ball`` (arb)
-certifies the exact ``F_k`` at the given parameters outright.
-``--weights l`` certifies ``rank(W_l) = n_l`` instead.
+``sigma_min([F_k, 1_N])`` (``details.sigma_min_lower``).  The statement is
+always about the exact ``[F_k, 1_N]`` of the given inputs.  ``--numbers float``
+(:mod:`exactloss.verified`) certifies the float64 matrix and transfers that to
+the exact matrix through :func:`exactloss.verified.certify_exact` (a rigorous
+forward-error bound: input conversion, every rounding, an enclosure of sigma);
+without the transfer (``--no-forward-bound``, or a bound too large) the
+statement is undecided, ``missing`` names the transfer and the float-matrix fact
+is in ``details.float_matrix``.  ``--numbers ball`` (arb) certifies the exact
+``F_k`` at the given parameters outright.  ``--weights l`` certifies
+``rank(W_l) = n_l`` of the given ``W_l`` instead (1/3 is not a float: its
+rounding is counted).
 
 ``exactloss check rank-scale --samples N`` replays Lemma 4.4's typical case at
 scale: a random sigmoid layer with ``n_1 = N - 1`` on synthetic data.
@@ -23,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InputError
+from .errors import InputError, PrecisionError
 from .evidence import Result
 from .io import as_data, as_parameters
 from .network import Network
@@ -46,7 +51,16 @@ def _ball_rank(net: Network, P: Any, X: np.ndarray, k: int, digits: int) -> Resu
     from .rank import certify_full_row_rank, with_ones
 
     prec = Ball.from_digits(digits).prec
-    c = certify_full_row_rank(lambda S: with_ones(net.forward(P, X, S).F[k], S), prec=prec)
+    inst = {"widths": list(net.widths), "samples": int(X.shape[0]), "layer": k,
+            "activation": net.activation.describe(), "numbers": "ball"}
+    statement = f"rank([F_{k}, 1_N]) = N = {X.shape[0]} (Lemma 3.5(1); Lemma 4.3/4.4)"
+    try:
+        c = certify_full_row_rank(lambda S: with_ones(net.forward(P, X, S).F[k], S), prec=prec)
+    except PrecisionError as exc:  # balls prove full rank or nothing: an exhausted precision is undecided
+        return Result(result=f"rank [F_{k}, 1_N] = N", holds=None, level=None, statement=statement,
+                      reason=f"undecided: {exc}", instance=inst, missing="a ball certificate of full row rank "
+                      "(none found at any precision tried: the matrix may be singular; ball arithmetic cannot "
+                      "prove a rank deficiency)", details={"sigma_min_lower": None})
     return Result(result=f"rank [F_{k}, 1_N] = N", holds=c.full, level=c.level,
                   statement=f"rank([F_{k}, 1_N]) = N = {X.shape[0]} (Lemma 3.5(1); Lemma 4.3/4.4)",
                   reason=f"{c.method} at {c.prec} bits; sigma_min >= {c.sigma_min_lower}; certifies the exact F_{k} "
@@ -86,16 +100,12 @@ def certify_rank(params: Any, data: Any, layer: int | None = None, activation: s
             raise InputError(f"--weights {l}: need 1 <= l <= L = {net.L}")
         W = P.W[l - 1]
         if numbers == "float":
-            from .fastpath import FLOAT
-            from .verified import full_column_rank_float, rank_result
+            from .verified import certify_exact_column_rank, rank_result
 
-            c = full_column_rank_float(FLOAT.array(W))
-            exact = all(float(x) == x for x in W.flat) if W.dtype == object else True
+            # about the W_l given (1/3 is not a float64 number: its rounding is counted in the transfer)
+            c = certify_exact_column_rank(W)
             r = rank_result(c, f"rank W_{l} = n_{l}", {"widths": list(net.widths), "weights": l, "numbers": "float"},
                             statement=f"rank(W_{l}) = n_{l} = {W.shape[1]}")
-            if not exact and c.full:
-                r = replace(r, reason=r.reason + "; W was rounded to float64: this certifies the rounded matrix -- "
-                                                 "use --numbers ball or exact for W itself")
             return r.with_seconds(time.perf_counter() - t0)
         from .rank import full_column_rank
 
@@ -216,7 +226,8 @@ def _rank_args(p: Any) -> None:
                         "exact: rationals (rational activations only) (default: float)")
     p.add_argument("--digits", type=int, default=40, help="ball precision in decimal digits (default: 40)")
     p.add_argument("--no-forward-bound", action="store_true",
-                   help="float: skip the forward-error bound (certify only the float64 matrix as computed)")
+                   help="float: skip the forward-error transfer; the statement about the exact matrix is then "
+                        "undecided and only the float64-matrix fact is reported (details.float_matrix)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 

@@ -131,23 +131,32 @@ def test_forward_error_bound_holds(activation, exact_params):
         net, P, X, _ = _float_net(widths, activation, seed=3, N=5)
     for k in (1, 2):
         A = layer_with_ones(net, float_parameters(P)[0], as_float_matrix(X), k)[:, :-1]
-        for ulps in (None, 16):  # rigorous enclosures (sigmoid, tanh) / the libm-accuracy model
+        for ulps in (None, 16):  # rigorous enclosures (sigmoid, tanh; arb balls for softplus) / the libm model
             bound, info = forward_error_bound(net, P, X, k, block=2, activation_ulps=ulps)
-            if activation == "softplus" and ulps is None:  # libm is not trusted without a stated assumption
-                assert bound is None and "libm" in info["reason"]
-                continue
             assert bound is not None and bound < 1e-12
             assert arb(bound) ** 2 - _ball_sq_error(net, P, X, k, A) >= 0  # certainly, in ball arithmetic
-            if ulps is None:  # no assumption left for sigmoid, tanh (enclosures) and identity (exact)
-                assert ("none" in info["assumption"]) == (activation in ("sigmoid", "tanh", "identity"))
+            if ulps is None:  # no assumption left: enclosures (sigmoid, tanh), arb balls (softplus), exact (identity)
+                assert info["assumption"].startswith("none")
 
 
-def test_forward_error_bound_unknown_activation():
-    net, P, X, _ = _float_net((2, 3, 1), "atan(t)")
+def test_forward_error_bound_user_expression_by_ball_arithmetic():
+    """A user expression gets its enclosure from arb balls entrywise: the bound holds against ball arithmetic."""
+    net, P, X, _ = _float_net((2, 3, 1), "atan(t)", N=4)
     bound, info = forward_error_bound(net, P, X, 1)
-    assert bound is None and "no forward-error model" in info["reason"]
+    assert bound is not None and info["activation_model"] == "ball"
+    A = layer_with_ones(net, P, X, 1)[:, :-1]
+    assert arb(bound) ** 2 - _ball_sq_error(net, P, X, 1, A) >= 0
     c, info = certify_layer_float(net, P, X, 1)
-    assert "float64 matrix" in info["certifies"]
+    assert c.full is True and c.level == "certified" and "exact [F_1, 1_N]" in info["certifies"]
+    assert info["sigma_min_lower_exact_matrix"] < info["sigma_min_lower_float_matrix"]
+
+
+def test_forward_error_bound_without_model():
+    """The generic activation has no values: no bound, and no certificate about the exact matrix."""
+    net, P, X, _ = _float_net((2, 3, 1), "sigmoid")
+    gen = Network((2, 3, 1), "generic")
+    bound, info = forward_error_bound(gen, P, X, 1)
+    assert bound is None and "generic" in info["reason"]
 
 
 @given(st.integers(3, 7), st.integers(0, 1000))

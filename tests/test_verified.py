@@ -482,3 +482,39 @@ def test_lemma_3_5_scale_check():
     assert r.holds is False and r.failed_hypothesis
     with pytest.raises(InputError):
         check("lemma-3.5-scale", samples=1)
+
+
+# ---------------------------------------------------------------------------
+# the float-to-exact transfer (issue 11, class 2)
+# ---------------------------------------------------------------------------
+
+
+def test_certify_exact_transfer_rules():
+    from exactloss.verified import certify_exact
+
+    A = np.array([[2.0, 1.0], [1.0, 3.0]])
+    c = certify_exact(A, 0.0, "M")
+    assert c.full is True and c.level == "certified" and c.certifies.startswith("M")
+    assert sigma_min_at_least(A, c.sigma_min_lower)
+    c = certify_exact(A, None, "M", missing="a transfer to M")
+    assert c.full is None and c.missing == "a transfer to M" and c.sigma_min_lower is None
+    assert c.float_matrix["certified"] and "NOT M" in c.float_matrix["about"]
+    c = certify_exact(A, 10.0, "M")  # the rounding bound exceeds sigma_min(A): undecided, never certified
+    assert c.full is None and "transfer" in c.missing
+    c = certify_exact(np.ones((3, 2)), 0.0, "M")  # the shape: true of M as well
+    assert c.full is False and c.level == "proved"
+
+
+def test_float_matrix_functions_refuse_entries_that_are_not_floats():
+    from exactloss.verified import certify_exact_matrix
+
+    M = np.array([[Fraction(1, 3), Fraction(1)], [Fraction(1), Fraction(3)]], dtype=object)  # det 0
+    with pytest.raises(InputError, match="not a float64 number"):
+        full_row_rank_float(M)
+    c = certify_exact_matrix(M)
+    assert c.full is False and c.level == "proved"
+    ok = np.array([[Fraction(1, 2), Fraction(1)], [Fraction(1), Fraction(3)]], dtype=object)
+    assert full_row_rank_float(ok).full is True  # binary rationals are float64 numbers: accepted
+    big = np.array([[2 ** 53 + 1, 0], [0, 1]], dtype=object)
+    with pytest.raises(InputError):
+        verified_nonsingular(big)
