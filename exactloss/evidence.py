@@ -119,10 +119,19 @@ class Result:
         if self.holds is None and self.level not in (None, "numerical"):
             # An undecided statement cannot be proved or certified.
             object.__setattr__(self, "level", None)
+        if self.missing is not None and self.holds is True:
+            # A conclusion that rests on an undecided premise is conditional, never ``holds``.
+            raise ValueError(f"{self.result}: holds = True with an undecided premise ({self.missing}); "
+                             "a conditional conclusion is undecided (holds = None)")
 
     @property
     def verdict(self) -> str:
         return {True: "holds", False: "fails", None: "undecided"}[self.holds]
+
+    @property
+    def outcome(self) -> str:
+        """The verdict as every surface prints it: ``undecided (missing: <premise>)`` when a premise is missing."""
+        return f"{self.verdict} (missing: {self.missing})" if self.missing else self.verdict
 
     def with_seconds(self, seconds: float) -> "Result":
         return replace(self, seconds=seconds)
@@ -135,7 +144,7 @@ class Result:
             "numerical": "numerical only (floating point, no guarantee)",
             None: "not decided",
         }[self.level]
-        lines = [f"{self.result}: {self.verdict} -- {how}."]
+        lines = [f"{self.result}: {self.outcome} -- {how}."]
         if self.statement:
             lines.append(f"Statement: {self.statement}")
         if self.reason:

@@ -30,7 +30,7 @@ import numpy as np
 from .errors import AssumptionError, InputError
 from .evidence import Result, Verdict, weakest
 from .io import as_data, as_parameters
-from .lemma43 import lemma_4_3, sample_points
+from .lemma43 import layer_index, lemma_4_3, sample_points
 from .network import Network, Parameters, parse_widths
 from .numbers import parse_rational
 from .rank import certify_full_row_rank, with_ones
@@ -45,7 +45,7 @@ def _instance(samples: int, dim: int, data: Any, layer: int, widths: str | None,
               seed: int) -> tuple[np.ndarray, str, int]:
     X = as_data(data)[0] if data is not None else sample_points(samples, dim, points, seed)
     N, d = X.shape
-    k = int(layer or 1)
+    k = layer_index(layer)
     ws = widths or ",".join([str(d)] + [str(max(N - 1, 1))] * k)
     return X, ws, k
 
@@ -78,15 +78,21 @@ def lemma_4_4(samples: int = 6, dim: int = 2, activation: str = "sigmoid", data:
     """Lemma 4.4: the chain Lemma 4.1 + Lemma 4.3 witness + Lemma 4.2, and a Monte-Carlo view of ``draws`` draws."""
     X, ws, k = _instance(samples, dim, data, layer, widths, points, seed)
     N = X.shape[0]
+    if int(draws) < 0:
+        raise InputError(f"--draws must be >= 0, got {draws}")
     r43 = lemma_4_3(data=(X, None), widths=ws, layer=k, activation=activation, sweep_points=0)
-    wit_level = r43.details["witness"]["at_alpha0"]["level"] if r43.holds else None
+    # the chain needs sigma analytic (Assumption 3.2.2, clause 1 of Lemma 4.3) and one certified witness; it does
+    # not need alpha_0 (a single non-zero minor suffices for Lemma 4.2)
+    ass_ok = r43.clauses[0].holds
+    wit_level = r43.details["witness"]["at_alpha0"]["level"] if ass_ok and r43.holds is not False else None
     chain = (
-        Verdict("Lemma 4.1: every N x N minor of [F_k, 1_N] is real-analytic in the parameters", True, "proved",
+        Verdict("Lemma 4.1: every N x N minor of [F_k, 1_N] is real-analytic in the parameters", ass_ok,
+                "proved" if ass_ok else None,
                 f"sigma = {activation} is real-analytic (Assumption 3.2.2); sums, products and compositions of "
-                "analytic functions are analytic"),
-        Verdict("Lemma 4.3: one minor is non-zero at the witness", r43.holds, wit_level,
+                "analytic functions are analytic" if ass_ok else r43.clauses[0].reason),
+        Verdict("Lemma 4.3: one minor is non-zero at the witness", True if wit_level else None, wit_level,
                 f"first N-1 units of layer k and 1_N at alpha = {r43.details['witness']['at_alpha0']['alpha']}"
-                if r43.holds else r43.reason),
+                if wit_level else r43.reason),
         Verdict("Lemma 4.2: a non-zero analytic function vanishes on a null set only", True, "proved",
                 "the rank-deficient set lies in the zero set of that minor"),
     )
@@ -123,9 +129,10 @@ def lemma_4_4(samples: int = 6, dim: int = 2, activation: str = "sigmoid", data:
         raise InputError(f"--numbers {numbers!r}: use exact, ball or float")
     mc_clause = Verdict(f"Monte-Carlo: {draws} random draws have rank N (illustration, not part of the proof)",
                         mc_ok, mc_level, str({k_: v for k_, v in mc.items() if k_ != 'draws_detail'}))
-    holds = True if r43.holds else None
+    holds = True if wit_level else None
     level = wit_level if holds else None
-    return Result(result="Lemma 4.4", holds=holds, level=level, statement=STATEMENT_44,
+    missing = None if holds else next(v.claim for v in chain if v.holds is not True)
+    return Result(result="Lemma 4.4", holds=holds, level=level, statement=STATEMENT_44, missing=missing,
                   reason=("Lemma 4.1 (analytic minors) + Lemma 4.3 witness (" + str(wit_level) + ") + Lemma 4.2 "
                           "(null zero sets)") if holds else f"the Lemma 4.3 witness was not certified: {r43.reason}",
                   instance={"samples": N, "dim": int(X.shape[1]), "widths": list(widths_t), "layer": k,
@@ -213,7 +220,9 @@ def corollary_4_5(samples: int = 5, dim: int = 2, activation: str = "sigmoid", d
     )
     return Result(result="Corollary 4.5", holds=True if c.full else None, level=c.level if c.full else None,
                   statement=STATEMENT_45,
-                  reason=f"perturbation of norm < {eps} (try {attempt + 1}) reaches rank N, {c.level}",
+                  reason=f"perturbation of norm < {eps} (try {attempt + 1}) reaches rank N, {c.level} -- a witness: "
+                         "the conclusion is checked directly on this epsilon-ball, so it rests on no premise "
+                         "(Assumption 3.2 is what makes it hold for every ball)",
                   instance={"samples": N, "dim": int(X.shape[1]), "widths": list(widths_t), "layer": k,
                             "activation": activation, "epsilon": str(eps)},
                   details={"base": base_how, "perturbed_parameters": P1.to_json(), "norm2": str(n2),

@@ -167,6 +167,9 @@ def lemma_3_5_bound(params: Any, data: Any, activation: Any = "sigmoid", loss: A
         for l in range(k + 1, L + 1):
             m_l = _min_abs_lower(pt.net.activation.d(S, g.forward.G[l - 1]))
             factors[f"m_{l} = min |sigma'(G_{l})| (lower)"] = m_l
+            if not m_l > 0:  # the derivation divides by m_l: a ball of sigma'(G_l) containing 0 gives no bound
+                clauses.append(Verdict(f"m_{l} = min |sigma'(G_{l})| > 0", None, None,
+                                       "a ball of sigma'(G) contains 0: the lower bound of min |sigma'| is 0"))
             if denom is not None:
                 denom = denom * _arb_from_float(m_l)
             if l < L:
@@ -194,17 +197,19 @@ def lemma_3_5_bound(params: Any, data: Any, activation: Any = "sigmoid", loss: A
     phi_str = phi.str(10, radius=True)
     instance = pt.describe()
     instance["k"] = k
-    usable = ok1 and ok2 and denom is not None and denom > 0
+    usable = ok1 and ok2 and denom is not None and denom > 0 and all(c.holds is True for c in clauses)
     if not usable:
-        bad = next((c for c in clauses if c.holds is not True), None)
+        bad = next((c for c in clauses if c.holds is False), None) or \
+            next((c for c in clauses if c.holds is not True), None)
         failed = bad.claim if bad is not None else "(1)/(2)"
-        how = "fails" if bad is not None and bad.holds is False else "is not certified"
-        return Result("Lemma 3.5 (quantitative)", False if any(c.holds is False for c in clauses) else None,
-                      "proved" if any(c.holds is False for c in clauses) else None, STATEMENT,
+        refuted = bad is not None and bad.holds is False
+        how = "fails" if refuted else "is not certified"
+        return Result("Lemma 3.5 (quantitative)", False if refuted else None,
+                      bad.level if refuted else None, STATEMENT,
                       f"no bound: {failed} {how}" + (f" ({bad.reason})" if bad is not None else "") +
                       f", so the gradient of layer {k + 1} does not control the loss",
                       instance, {"factors": factors, "Phi": phi_str, "loss_bound": None}, tuple(clauses),
-                      failed_hypothesis=failed)
+                      failed_hypothesis=failed if refuted else None, missing=None if refuted else failed)
     with S.scope():
         lprime_chain = gnorm / denom
         sA = operator_sigma_min_lower(pt, k, max_columns=max_columns)
@@ -313,20 +318,25 @@ def lemma_3_5_nearby(params: Any, data: Any, activation: Any = "sigmoid", loss: 
     Wk, bk = pt.P.layer(k + 1)
     v0 = [Fraction(x) for x in list(Wk.flat) + list(bk.flat)]
     clauses = []
-    av, hard, _ = assumption_clause(pt.net.activation, pt.ell, pt.X, strict_growth=False)
+    av, hard, amissing, _ = assumption_clause(pt.net.activation, pt.ell, pt.X, strict_growth=False)
     clauses.append(av)
     if hard:
         return Result("Lemma 3.5 (nearby)", False, av.level, STATEMENT_NEARBY, f"not applicable: {hard}", inst, {},
                       tuple(clauses), failed_hypothesis=hard)
+    if amissing:  # the conclusion (a global minimum nearby) rests on this premise: undecided, whatever Krawczyk says
+        return Result("Lemma 3.5 (nearby)", None, None, STATEMENT_NEARBY,
+                      f"undecided: {amissing} is undecided ({av.reason})", inst, {}, tuple(clauses), missing=amissing)
     rv, _ = rank_with_ones_clause(pt, k)
     clauses.append(rv)
     for l in range(k + 2, pt.L + 1):
         clauses.append(weight_rank_clause(pt, l)[0])
-    bad = next((c for c in clauses[1:] if c.holds is not True), None)
+    bad = next((c for c in clauses[1:] if c.holds is False), None) or \
+        next((c for c in clauses[1:] if c.holds is not True), None)
     if bad is not None:
         return Result("Lemma 3.5 (nearby)", False if bad.holds is False else None, bad.level, STATEMENT_NEARBY,
                       f"{bad.claim}: {bad.reason}", inst, {}, tuple(clauses),
-                      failed_hypothesis=bad.claim if bad.holds is False else None)
+                      failed_hypothesis=bad.claim if bad.holds is False else None,
+                      missing=None if bad.holds is False else bad.claim)
     so = SecondOrder(pt.net, pt.P, pt.X, pt.Y, pt.ell, B)
     with B.scope():
         g0 = np.concatenate([so.g.grad_W[k].reshape(-1), so.g.grad_b[k]])
@@ -338,7 +348,8 @@ def lemma_3_5_nearby(params: Any, data: Any, activation: Any = "sigmoid", loss: 
             return Result("Lemma 3.5 (nearby)", None, None, STATEMENT_NEARBY,
                           f"the block Hessian on layer {k + 1} is numerically singular ({p} x {p}; more parameters "
                           f"than N m = {pt.N * pt.net.widths[-1]} residuals?): Krawczyk needs it invertible",
-                          inst, {}, tuple(clauses))
+                          inst, {}, tuple(clauses),
+                          missing=f"an exact critical point of layer {k + 1} nearby (Krawczyk: block Hessian singular)")
         C = np.array([[arb(repr(float(x))) for x in row] for row in Cf], dtype=object)
         step = C @ g0
         base = max(float(abs(x).upper().mid()) if isinstance(abs(x).upper(), arb) else float(abs(x).upper())
@@ -364,7 +375,8 @@ def lemma_3_5_nearby(params: Any, data: Any, activation: Any = "sigmoid", loss: 
                 if not all(s.holds for s in sig):
                     return Result("Lemma 3.5 (nearby)", None, None, STATEMENT_NEARBY,
                                   "sigma' could not be certified non-zero over the box", inst, {"krawczyk": tried},
-                                  tuple(clauses + sig))
+                                  tuple(clauses + sig),
+                                  missing=next(s.claim for s in sig if not s.holds) + " over the Krawczyk box")
                 phi_box = sob.g.phi
                 clauses.append(Verdict(f"Krawczyk: a unique v* with grad_{{W_{k + 1}, b_{k + 1}}} Phi(u_0, v*) = 0 "
                                        f"within max-norm {r:.3g}", True, "certified",
@@ -373,9 +385,10 @@ def lemma_3_5_nearby(params: Any, data: Any, activation: Any = "sigmoid", loss: 
                 return Result("Lemma 3.5 (nearby)", True, "certified", STATEMENT_NEARBY,
                               f"certified: an exact critical point of layer {k + 1} lies within {r:.3g} (max-norm) of "
                               f"the given W_{k + 1}, b_{k + 1}, and by Lemma 3.5 it is a global minimum"
-                              + ("" if av.holds else " (conditionally on Assumption 3.2)"),
+                              + ("" if av.holds else f". Note: {av.reason}"),
                               inst, {"radius": r, "krawczyk": tried, "Phi_given": pt.g.phi.str(8, radius=True),
                                      "Phi_over_box": phi_box.str(8, radius=True)}, tuple(clauses))
     return Result("Lemma 3.5 (nearby)", None, None, STATEMENT_NEARBY,
                   "Krawczyk's test did not succeed for the radii tried (gradient not small enough, or the block "
-                  "Hessian too ill-conditioned); use the quantitative bound", inst, {"krawczyk": tried}, tuple(clauses))
+                  "Hessian too ill-conditioned); use the quantitative bound", inst, {"krawczyk": tried}, tuple(clauses),
+                  missing=f"an exact critical point of layer {k + 1} nearby (Krawczyk's test did not succeed)")

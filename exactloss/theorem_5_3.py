@@ -152,18 +152,26 @@ def theorem_5_3(params: Any, data: Any, activation: Any = "identity", layer: int
                           inst, details, clauses, failed_hypothesis=label)
     if any(v.holds is None for v, _ in hyps):
         return Result(name, None, None, STATEMENT, "undecided: " + "; ".join(f"{v.claim}: {v.reason}" for v, _ in hyps
-                      if v.holds is None), inst, details, clauses)
+                      if v.holds is None), inst, details, clauses,
+                      missing="; ".join(label for v, label in hyps if v.holds is None))
+    if av.holds is not True:
+        # the conclusion rests on Assumption 5.2 (l_1, l_2 >= 0 is what makes Phi = 0 a global minimum, and the
+        # proof uses sigma' > 0): an undecided premise leaves it undecided, whatever else holds
+        open_ = next((c for c in (ar.clauses if ar is not None else ()) if c.holds is None), None)
+        missing = "Assumption 5.2" + (f" {open_.claim}" if open_ is not None else "")
+        return Result(name, None, None, STATEMENT, f"undecided (the conclusion needs every premise): {missing} is not "
+                      f"decided ({av.reason}); the other hypotheses hold and Phi = {_fmt(S, phi)}",
+                      inst, details, clauses, missing=missing)
     phi_zero = _is_zero(phi)
     if phi_zero is None:  # a ball around 0: the conclusion is not decided at this precision
         return Result(name, None, None, STATEMENT, f"hypotheses hold but Phi = {_fmt(S, phi)} is not decided to be 0",
-                      inst, details, clauses)
+                      inst, details, clauses, missing="Phi = 0 (the conclusion, re-checked)")
     if phi_zero is not True:  # pragma: no cover - would contradict the theorem
         return Result(name, False, S.level, STATEMENT, f"hypotheses hold but Phi = {_fmt(S, phi)} is not 0",
                       inst, details, clauses, failed_hypothesis="(conclusion)")
-    level = weakest(*(v.level for v, _ in hyps))
-    cond = "" if av.holds else " -- conditionally on Assumption 5.2 (undecided)"
+    level = weakest(av.level, *(v.level for v, _ in hyps))
     return Result(name, True, level, STATEMENT, f"global minimum: every hypothesis holds, and Phi = 0 exactly"
-                  f" (f_Lj >= y_ij in class, <= y_ij otherwise){cond}", inst, details, clauses)
+                  f" (f_Lj >= y_ij in class, <= y_ij otherwise)", inst, details, clauses)
 
 
 # ---------------------------------------------------------------------------

@@ -22,8 +22,13 @@ hypotheses in the paper's order, each with its certificate, and whose
   the reason says that the stated theorem's Assumption 3.2.2 fails.  Any other
   failing clause (not analytic, not increasing, 3.2.1, 3.2.3) is a failed
   hypothesis.  Theorem 3.8's proof needs all of 3.2 (Lemmas 4.3/4.4); when
-  3.2.2(a)/(b) fails there, the conclusion is still proved if Lemma 3.5 applies
-  directly at the point (``rank([F_k, 1_N]) = N``).
+  3.2.2(a)/(b) fails or is undecided there, the conclusion is still proved if
+  Lemma 3.5 applies directly at the point (``rank([F_k, 1_N]) = N``).
+* **Undecided premises** (:func:`_assemble`, one rule for every checker): a
+  premise the proof uses that is undecided -- a clause of Assumption 3.2 such as
+  3.2.3 for a user loss, a rank, a gradient ball containing 0 -- makes the
+  conclusion undecided: ``holds = None``, level None, and ``missing`` names the
+  premise.  A conditional conclusion is never reported as ``holds``.
 * **Proof replay** (Theorem 3.4, Lemma 3.5): ``[F_k, 1_N]^T Delta_{k+1} = 0``
   and rank N give ``Delta_{k+1} = 0``; ``Delta_l = (Delta_{l+1} W_{l+1}^T) o
   sigma'(G_l)`` with ``sigma' != 0`` and ``rank W_{l+1} = n_{l+1}`` give
@@ -43,6 +48,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
+import sys
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Sequence
@@ -169,13 +175,23 @@ def _sq_norm(arrays: Sequence[np.ndarray], S: NumberSystem) -> Any:
 
 
 def _upper_float(x: Any) -> float:
-    """A float >= x (balls: the upper end; rationals: rounded up)."""
+    """A float >= x (balls: the upper end; rationals: rounded up; beyond float range: inf)."""
     if isinstance(x, arb):
         if x.is_zero():
             return 0.0
-        return float(np.nextafter(float(x.upper().mid()) if isinstance(x.upper(), arb) else float(x.upper()), np.inf))
+        if not x.is_finite():
+            return math.inf
+        return float(np.nextafter(float(x.upper()), np.inf))  # float(arb) rounds to nearest (inf beyond range)
     if isinstance(x, fmpq):
-        return float(np.nextafter(float(int(x.p)) / float(int(x.q)), np.inf))
+        x = Fraction(int(x.p), int(x.q))
+    if isinstance(x, int) and not isinstance(x, bool):
+        x = Fraction(x)
+    if isinstance(x, Fraction):
+        try:
+            f = float(x)  # correctly rounded
+        except OverflowError:
+            return math.inf if x > 0 else -sys.float_info.max
+        return f if Fraction(f) >= x else float(np.nextafter(f, np.inf))
     return float(x)
 
 
@@ -299,45 +315,68 @@ def sigma_prime_clause(pt: Point, l: int) -> tuple[Verdict, dict]:
     return Verdict(claim, None, None, "a ball of sigma'(G) contains 0"), {"min_abs": _fmt(S, m)}
 
 
-def assumption_clause(sigma: ScalarFunction, ell: ScalarFunction, X: np.ndarray,
-                      strict_growth: bool) -> tuple[Verdict, str | None, dict]:
-    """Assumption 3.2 via :mod:`exactloss.assumptions` (imported lazily).
+UNUSED_NOTE = "The proof does not use this clause"
 
-    Returns the clause, a *hard* failure (the name of a failing clause the
-    proof uses) or None, and details.  ``strict_growth``: whether 3.2.2's
-    "(a) bounded or (b) growth" is needed (Theorem 3.8) or not (Theorem 3.4,
-    Lemma 3.5).
+
+def assumption_clause(sigma: ScalarFunction, ell: ScalarFunction, X: np.ndarray,
+                      strict_growth: bool) -> tuple[Verdict, str | None, str | None, dict]:
+    """Assumption 3.2 via :mod:`exactloss.assumptions` (imported lazily), split into what the proof uses.
+
+    Returns ``(clause, hard, missing, details)``:
+
+    * ``clause`` -- the verdict on Assumption 3.2 as stated (shown among the result's clauses);
+    * ``hard`` -- the name of a clause the proof uses that *fails* (the theorem does not apply), or None;
+    * ``missing`` -- the name of a clause the proof uses that is *undecided* (the conclusion is then
+      undecided, never ``holds``), or None;
+    * details.
+
+    ``strict_growth``: whether 3.2.2's "(a) bounded or (b) growth" is used (Theorem 3.8, via Lemmas 4.3/4.4)
+    or not (Theorem 3.4 and Lemma 3.5, whose proofs use of 3.2.2 only ``sigma'(G_l) != 0`` at the point --
+    checked separately -- and the differentiability that analyticity gives).  Every other clause (3.2.1,
+    analytic, strictly increasing, 3.2.3) counts as used: a clause that fails or is undecided there is a hard
+    failure or a missing premise.  Only (a)/(b) with ``strict_growth=False`` may fail or stay undecided without
+    affecting the conclusion, and the clause's reason then says so.
     """
     claim = "Assumption 3.2 (3.2.1 distinct samples, 3.2.2 sigma, 3.2.3 l)"
     try:
         from .assumptions import assumption_3_2  # type: ignore
     except (ImportError, AttributeError):
-        return Verdict(claim, None, None, "exactloss.assumptions is not available: the verdict holds conditionally "
-                       "on Assumption 3.2"), None, {}
+        return (Verdict(claim, None, None, "exactloss.assumptions is not available: Assumption 3.2 is not decided"),
+                None, "Assumption 3.2 (exactloss.assumptions not available)", {})
     r = assumption_3_2(sigma, ell, X)
     details = {"holds": r.holds, "level": r.level, "failed": r.failed_hypothesis, "reason": r.reason,
                "clauses": [c.to_json() for c in r.clauses]}
     if r.holds is True:
-        return Verdict(claim, True, r.level, "every clause holds (exactloss.assumptions)"), None, details
+        return Verdict(claim, True, r.level, "every clause holds (exactloss.assumptions)"), None, None, details
     growth = [c for c in r.clauses if c.claim.startswith(("3.2.2(a)", "3.2.2(b)"))]
     others = [c for c in r.clauses if c not in growth]
     hard = next((c for c in others if c.holds is False), None)
     if hard is not None:
         return (Verdict(claim, False, hard.level, f"fails: {hard.claim} -- {hard.reason}"),
-                f"Assumption {hard.claim}", details)
+                f"Assumption {hard.claim}", None, details)
+    open_ = next((c for c in others if c.holds is None), None)
+    if open_ is not None:
+        missing = f"Assumption {open_.claim}"
+        return (Verdict(claim, None, None, f"{open_.claim} is not decided ({open_.reason}); the proof uses this "
+                        "clause"), None, missing, details)
+    # every clause but (a)/(b) holds; r.holds is not True, so neither (a) nor (b) was shown
     growth_fails = bool(growth) and all(c.holds is False for c in growth)
-    if r.holds is None or not growth_fails or any(c.holds is None for c in others):
-        return Verdict(claim, None, None, "undecided by exactloss.assumptions (" + r.reason + "): the verdict holds "
-                       "conditionally on Assumption 3.2"), None, details
-    text = "fails: 3.2.2 sigma is neither bounded (a) nor growth-bounded (b) -- " + growth[0].reason
+    if growth_fails:
+        text = "fails: 3.2.2 sigma is neither bounded (a) nor growth-bounded (b) -- " + growth[0].reason
+        level, verdict = r.level, False
+    else:
+        text = ("undecided: 3.2.2 (a) bounded or (b) growth -- " +
+                "; ".join(f"{c.claim}: {c.verdict} ({c.reason})" for c in growth)) if growth else \
+            "undecided: 3.2.2 (a) bounded or (b) growth -- " + r.reason
+        level, verdict = None, None
     if not strict_growth:
-        return Verdict(claim, False, r.level, text + ". The proof does not use this clause (only sigma'(G_l) != 0 "
-                       "at the point and 3.2.3), so the conclusion below is proved by replaying the proof"), None, details
-    return Verdict(claim, False, r.level, text), "Assumption 3.2.2 (a) or (b): sigma bounded or growth-bounded", details
-
-
-def _conditional_note(av: Verdict) -> str:
-    return "" if av.holds is not None else " -- holds conditionally on Assumption 3.2 (undecided)"
+        return Verdict(claim, verdict, level, text + ". " + UNUSED_NOTE + " (of 3.2.2 it uses only "
+                       "sigma'(G_l) != 0 at the point, checked below; every other clause of 3.2 holds), so the "
+                       "conclusion rests on the proof replayed at the point"), None, None, details
+    name = "Assumption 3.2.2 (a) or (b): sigma bounded or growth-bounded"
+    if growth_fails:
+        return Verdict(claim, False, level, text), name, None, details
+    return Verdict(claim, None, None, text), None, name, details
 
 
 # ---------------------------------------------------------------------------
@@ -382,8 +421,20 @@ def replay(pt: Point, k: int) -> tuple[bool | None, list[dict]]:
 
 
 def _assemble(name: str, statement: str, pt: Point, hyps: list[tuple[Verdict, str | None]], extra_clauses: list[Verdict],
-              details: dict, conclusion: str, hard_assumption: str | None) -> Result:
-    """Verdict from the hypotheses in order: the first False names ``failed_hypothesis``."""
+              details: dict, conclusion: str, hard_assumption: str | None,
+              missing_assumption: str | None = None) -> Result:
+    """The verdict from the premises, in three-valued logic (one rule for every theorem checker).
+
+    ``hyps[0]`` is Assumption 3.2 as :func:`assumption_clause` returned it, with ``hard_assumption`` /
+    ``missing_assumption`` saying whether a clause *the proof uses* fails / is undecided; ``hyps[1:]`` are the
+    other premises, each used.  Then:
+
+    * a premise that fails -> ``holds = False``, ``failed_hypothesis`` names the first one;
+    * else a premise that is undecided -> ``holds = None``, level None, ``missing`` names it (all of them);
+    * else -> ``holds = True`` at the weakest level among the premises.  Assumption 3.2 as stated may then
+      still fail or be undecided only in 3.2.2's (a)/(b) when the proof provably does not use them
+      (:func:`assumption_clause`); its clause says so and the reason repeats it.
+    """
     clauses = tuple(v for v, _ in hyps) + tuple(extra_clauses)
     av = hyps[0][0]
     for v, label in hyps[1:]:
@@ -394,14 +445,18 @@ def _assemble(name: str, statement: str, pt: Point, hyps: list[tuple[Verdict, st
     if hard_assumption is not None:
         return Result(name, False, av.level, statement, f"the theorem does not apply: {hard_assumption}; {av.reason}",
                       pt.describe(), details, clauses, failed_hypothesis=hard_assumption)
-    undecided = [v for v, _ in hyps[1:] if v.holds is None]
+    undecided = ([(missing_assumption, av.reason)] if missing_assumption else []) + \
+        [(label or v.claim, f"{v.claim}: {v.reason}") for v, label in hyps[1:] if v.holds is None]
     if undecided:
-        return Result(name, None, None, statement, "undecided: " + "; ".join(f"{v.claim}: {v.reason}" for v in undecided),
-                      pt.describe(), details, clauses)
-    level = weakest(*(v.level for v, _ in hyps[1:]))
-    reason = conclusion + _conditional_note(av)
-    if av.holds is False:
-        reason += f". Note: {av.reason}"
+        return Result(name, None, None, statement,
+                      "undecided (the conclusion needs every premise): " + "; ".join(why for _, why in undecided),
+                      pt.describe(), details, clauses, missing="; ".join(what for what, _ in undecided))
+    if av.holds is not True and UNUSED_NOTE not in av.reason:
+        # an assumption clause that is neither True nor explicitly unused never lets a conclusion through
+        return Result(name, None, None, statement, f"undecided: Assumption 3.2 is not established ({av.reason})",
+                      pt.describe(), details, clauses, missing="Assumption 3.2")
+    level = weakest(*([v.level for v, _ in hyps[1:]] + ([av.level] if av.holds is True else [])))
+    reason = conclusion if av.holds is True else conclusion + f". Note: {av.reason}"
     return Result(name, True, level, statement, reason, pt.describe(), details, clauses)
 
 
@@ -417,7 +472,7 @@ def theorem_3_4(params: Any, data: Any, activation: Any = "sigmoid", loss: Any =
                 digits: int = 40) -> Result:
     """Theorem 3.4 on a given point: hypotheses with certificates, the proof's induction replayed."""
     net, P, X, Y, ell = prepare(params, data, activation, loss)
-    av, hard, ainfo = assumption_clause(net.activation, ell, X, strict_growth=False)
+    av, hard, amissing, ainfo = assumption_clause(net.activation, ell, X, strict_growth=False)
     if hard:
         return _not_applicable("Theorem 3.4", STATEMENT_3_4, av, hard, ainfo, net, X, ell)
     pt = load_point(P, (X, Y), net.activation, ell, numbers, digits)
@@ -435,7 +490,7 @@ def theorem_3_4(params: Any, data: Any, activation: Any = "sigmoid", loss: Any =
                "Phi": _fmt(pt.S, pt.g.phi)}
     res = _assemble("Theorem 3.4", STATEMENT_3_4, pt, hyps, [], details,
                     f"global minimum: every hypothesis holds and the proof's induction Delta_1 = 0 => ... => "
-                    f"Delta_L = 0 => l'(F_L - Y) = 0 replays on this point (Phi = {_fmt(pt.S, pt.g.phi)})", hard)
+                    f"Delta_L = 0 => l'(F_L - Y) = 0 replays on this point (Phi = {_fmt(pt.S, pt.g.phi)})", hard, amissing)
     return _replay_consistent(res, ok)
 
 
@@ -451,7 +506,7 @@ def lemma_3_5(params: Any, data: Any, activation: Any = "sigmoid", loss: Any = "
               numbers: Any = "auto", digits: int = 40) -> Result:
     """Lemma 3.5, exact form: conditions (1)-(3) for layer k (default: the widest layer with n_k >= N - 1)."""
     net, P, X, Y, ell = prepare(params, data, activation, loss)
-    av, hard, ainfo = assumption_clause(net.activation, ell, X, strict_growth=False)
+    av, hard, amissing, ainfo = assumption_clause(net.activation, ell, X, strict_growth=False)
     if hard:
         return _not_applicable("Lemma 3.5", STATEMENT_3_5, av, hard, ainfo, net, X, ell)
     pt = load_point(P, (X, Y), net.activation, ell, numbers, digits)
@@ -471,7 +526,7 @@ def lemma_3_5(params: Any, data: Any, activation: Any = "sigmoid", loss: Any = "
                "Phi": _fmt(pt.S, pt.g.phi)}
     res = _assemble("Lemma 3.5", STATEMENT_3_5, pt, hyps, [], details,
                     f"global minimum: conditions (1)-(3) hold for k = {k} and the proof replays "
-                    f"(Phi = {_fmt(pt.S, pt.g.phi)})", hard)
+                    f"(Phi = {_fmt(pt.S, pt.g.phi)})", hard, amissing)
     return _replay_consistent(res, ok)
 
 
@@ -480,8 +535,9 @@ def _replay_consistent(res: Result, ok: bool | None) -> Result:
     if res.holds is True and ok is not True:  # pragma: no cover - would contradict the theorem or reveal a bug
         from dataclasses import replace
 
-        return replace(res, holds=None, level=None, reason="the hypotheses hold but a step of the proof replay did "
-                       "not: please report this instance (details.proof_replay)")
+        return replace(res, holds=None, level=None, missing="a step of the proof replay (details.proof_replay)",
+                       reason="the hypotheses hold but a step of the proof replay did not: please report this "
+                       "instance (details.proof_replay)")
     return res
 
 
@@ -544,7 +600,7 @@ def theorem_3_8(params: Any, data: Any, activation: Any = "sigmoid", loss: Any =
     name = "Corollary 3.9" if local_minimum else "Theorem 3.8"
     statement = STATEMENT_3_9 if local_minimum else STATEMENT_3_8
     net, P, X, Y, ell = prepare(params, data, activation, loss)
-    av, hard, ainfo = assumption_clause(net.activation, ell, X, strict_growth=True)
+    av, hard, amissing, ainfo = assumption_clause(net.activation, ell, X, strict_growth=True)
     if hard and "(a) or (b)" not in hard:
         return _not_applicable(name, statement, av, hard, ainfo, net, X, ell)
     pt = load_point(P, (X, Y), net.activation, ell, numbers, digits)
@@ -610,19 +666,22 @@ def theorem_3_8(params: Any, data: Any, activation: Any = "sigmoid", loss: Any =
     rv, rinfo = rank_with_ones_clause(pt, k)
     details["rank_Fk1"] = rinfo
     extra = [Verdict(f"at this point rank([F_{k}, 1_N]) = N (Lemma 3.5 (1))", rv.holds, rv.level, rv.reason)]
-    if hard is not None and "(a) or (b)" in hard and rv.holds is True:
-        av = Verdict(av.claim, False, av.level, av.reason + f". The theorem's proof (Lemmas 4.3/4.4) needs it, but "
+    growth_only = (hard is not None and "(a) or (b)" in hard) or (amissing is not None and "(a) or (b)" in amissing)
+    if growth_only and rv.holds is True:
+        # 3.2.2 (a)/(b) fails or is undecided, and it is the only clause of 3.2 not shown.  Lemma 3.5 applies
+        # directly at this point (its proof uses of 3.2 only sigma'(G_l) != 0, checked below, and the clauses that
+        # hold), so (a)/(b) is not used: it is noted, not assumed.
+        av = Verdict(av.claim, av.holds, av.level, av.reason + f". The theorem's proof (Lemmas 4.3/4.4) needs it, but "
                      f"here rank([F_{k}, 1_N]) = N already holds at the point, so Lemma 3.5 gives the conclusion "
-                     "directly (its proof uses only sigma'(G_l) != 0, checked)")
+                     f"directly. {UNUSED_NOTE} (Lemma 3.5 uses only sigma'(G_l) != 0, checked)")
         hyps[0] = (av, None)
-        hard = None
+        hard = amissing = None
         for l in range(k + 1, pt.L + 1):
             s, _ = sigma_prime_clause(pt, l)
             hyps.append((s, s.claim))
     conclusion = ("global minimum: " + (f"every hypothesis holds with k = {k}" +
                   (f", I = {sorted(found[0])}" if found else "")) + f" (Phi = {_fmt(pt.S, pt.g.phi)})")
-    res = _assemble(name, statement, pt, hyps, extra, details, conclusion, hard)
-    return res
+    return _assemble(name, statement, pt, hyps, extra, details, conclusion, hard, amissing)
 
 
 def corollary_3_9(params: Any, data: Any, activation: Any = "sigmoid", loss: Any = "squared", layer: int | None = None,
@@ -693,7 +752,11 @@ def collapsed_instance(widths: Sequence[int], N: int, seed: int = 0, activation:
 def top_layer_solved_instance(widths: Sequence[int], N: int, seed: int = 0) -> tuple[Parameters, np.ndarray, np.ndarray]:
     """Identity sigma, squared loss: random lower layers and random targets; the top layer solved exactly
     from the normal equations ``[F_{L-1}, 1]^T ([F_{L-1}, 1] [W_L; b_L^T] - Y) = 0`` (fmpq_mat), so
-    ``grad_{W_L, b_L} Phi = 0`` exactly.  With ``n_{L-1} + 1 < N`` the residual is not 0."""
+    ``grad_{W_L, b_L} Phi = 0`` exactly.  With ``n_{L-1} + 1 < N`` the residual is not 0.
+
+    The normal equations are always consistent but singular when ``[F_{L-1}, 1]`` has rank below
+    ``n_{L-1} + 1`` (e.g. ``N < n_{L-1} + 1``, the default (3, 3, 2) with N = 3): one exact solution is taken
+    from the reduced row echelon form, free unknowns set to 0."""
     rng = random.Random(seed)
     widths = tuple(int(w) for w in widths)
     P, X, _ = global_minimum_instance(widths, N, seed, "identity")
@@ -706,9 +769,27 @@ def top_layer_solved_instance(widths: Sequence[int], N: int, seed: int = 0) -> t
     A = fmpq_mat(E.shape[0], E.shape[1], list(E.flat))
     At = A.transpose()
     B = fmpq_mat(N, widths[-1], [fmpq(y.numerator, y.denominator) for y in Y.flat])
-    theta = (At * A).solve(At * B)
+    theta = _solve_consistent(At * A, At * B)
     n = widths[-2]
     W = np.array([[Fraction(int(theta[i, j].p), int(theta[i, j].q)) for j in range(widths[-1])] for i in range(n)],
                  dtype=object)
     b = np.array([Fraction(int(theta[n, j].p), int(theta[n, j].q)) for j in range(widths[-1])], dtype=object)
     return P.replace_layer(len(widths) - 1, W, b), X, Y
+
+
+def _solve_consistent(M: fmpq_mat, R: fmpq_mat) -> fmpq_mat:
+    """One exact solution ``T`` of the consistent system ``M T = R`` (M square, possibly singular): reduced row
+    echelon form of ``[M | R]``, free unknowns 0.  Checked: ``M T == R`` exactly."""
+    n, c = M.nrows(), R.ncols()
+    aug = fmpq_mat(n, n + c, [M[i, j] if j < n else R[i, j - n] for i in range(n) for j in range(n + c)])
+    E, rank = aug.rref()
+    T = fmpq_mat(n, c, [0] * (n * c))
+    for i in range(rank):
+        piv = next(j for j in range(n + c) if E[i, j] != 0)
+        if piv >= n:  # pragma: no cover - the normal equations are always consistent
+            raise ArithmeticError("inconsistent normal equations")
+        for j in range(c):
+            T[piv, j] = E[i, n + j]
+    if M * T != R:  # pragma: no cover - would be a bug in the elimination above
+        raise ArithmeticError("normal equations not solved exactly")
+    return T

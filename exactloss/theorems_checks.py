@@ -455,7 +455,7 @@ def certify(params: Any, data: Any, activation: str = "sigmoid", loss: str = "sq
             checks.append({"check": name, "holds": None, "level": None, "note": r})
         else:
             checks.append({"check": name, "holds": r.holds, "level": r.level, "failed_hypothesis": r.failed_hypothesis,
-                           "reason": r.reason})
+                           "missing": r.missing, "reason": r.reason})
     global_min = [c for c in checks if c["holds"] is True and "quantitative" not in c["check"]]
     # an exact critical point (proved) beats a nearby certified one in the summary
     global_min.sort(key=lambda c: "nearby" in c["check"])
@@ -471,16 +471,30 @@ def certify(params: Any, data: Any, activation: str = "sigmoid", loss: str = "sq
         holds, level = True, "certified"
         reason = (f"not proved to be a critical point; certified: Phi - min Phi <= Phi <= {loss_bound:.6g} "
                   "(quantitative Lemma 3.5)")
+    elif any(c.get("missing") for c in checks):
+        # a conclusion that rests on an undecided premise is undecided, and the summary names that premise
+        holds, level = None, None
+        reason = ("no check holds, and the conclusion of " + ", ".join(c["check"] for c in checks if c.get("missing"))
+                  + " rests on an undecided premise (details.checks)")
     else:
         holds, level = False, None
         reason = "nothing certified: " + "; ".join(f"{c['check']}: {c.get('failed_hypothesis') or c.get('note') or c.get('reason', '')[:80]}"
                                                     for c in checks)
+    undecided = [c for c in checks if c.get("missing") and "quantitative" not in c["check"]]
+    if undecided and holds is not None:
+        # the summary never drops a conditional verdict: say which checks stayed undecided, and on what
+        reason += "; undecided: " + "; ".join(f"{c['check']} (missing: {c['missing']})" for c in undecided)
+    by_premise: dict[str, list[str]] = {}
+    for c in checks:
+        if c.get("missing"):
+            by_premise.setdefault(c["missing"], []).append(c["check"])
+    missing = None if holds is not None else "; ".join(f"{m} ({', '.join(names)})" for m, names in by_premise.items())
     return Result("certify", holds, level, "which of the paper's results apply at this point, and what they give",
                   reason, {"widths": list(net.widths), "N": N, "activation": net.activation.describe(),
                            "loss": ell.describe()},
                   {"checks": checks, "loss_bound": loss_bound,
                    "quantitative": bound.to_json() if isinstance(bound, Result) else None},
-                  seconds=time.perf_counter() - t0)
+                  missing=missing, seconds=time.perf_counter() - t0)
 
 
 def _certify_float(net: Any, P: Any, X: Any, Y: Any, ell: Any, layer: int | None) -> Result:
@@ -556,11 +570,12 @@ def _certify_run(args: Any) -> int:
     if args.json:
         print(json.dumps(r.to_json(), indent=2))
         return 0 if r.holds else 1
-    print(f"certify: {r.reason}  [{r.level or 'nothing certified'}]")
+    print(f"certify: {r.outcome} -- {r.reason}  [{r.level or 'nothing certified'}]")
     print("  (proved: exact arithmetic; certified: ball arithmetic; numerical: no guarantee)")
     for c in r.details["checks"]:
         verdict = {True: "holds", False: "fails", None: "undecided"}[c["holds"]]
-        extra = c.get("failed_hypothesis") or c.get("note") or ""
+        extra = (f"(missing: {c['missing']})" if c.get("missing") else
+                 c.get("failed_hypothesis") or c.get("note") or "")
         print(f"  {c['check']:<26} {verdict:<9} {str(c.get('level')):<10} {extra}")
     if r.details.get("loss_bound") is not None:
         print(f"  loss bound (Phi - min Phi <= Phi <=): {r.details['loss_bound']:.6g}")

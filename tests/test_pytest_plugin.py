@@ -163,6 +163,29 @@ def test_expect_failure_and_files_next_to_the_test(pytester, scratch_registry):
     res.stdout.fnmatch_lines(["*wanted: fails naming hypothesis '3.2.2'*"])
 
 
+def test_conditional_verdict_fails_the_marker_and_the_fixture(pytester):
+    """Issue 11, class 1: the theorem check on a loss whose 3.2.3 is undecided is undecided, so neither the
+    marker nor the fixture passes, and the report says what is missing."""
+    pytester.makepyfile(test_conditional='''
+        import pytest
+
+        @pytest.mark.exactloss("theorem-3.4", instance="global-min", loss="a**2 - a**3/10", at_least="numerical")
+        def test_marker():
+            pass
+
+        def test_fixture(exactloss_check):
+            exactloss_check("theorem-3.4", instance="global-min", loss="a**2 - a**3/10", at_least="numerical")
+
+        @pytest.mark.exactloss("theorem-3.4", instance="global-min", loss="a**2 - a**3/10", expect=False)
+        def test_not_a_refutation_either():
+            pass
+    ''')
+    res = pytester.runpytest("-p", "no:cacheprovider")
+    res.assert_outcomes(failed=3)
+    res.stdout.fnmatch_lines(["*Theorem 3.4: undecided (missing: Assumption 3.2.3*",
+                              "*got: undecided (missing: Assumption 3.2.3*"])
+
+
 def test_usage_errors(pytester):
     pytester.makepyfile(test_usage='''
         import pytest

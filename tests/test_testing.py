@@ -143,3 +143,27 @@ def test_assert_fails_on_a_real_check():
         assert_fails(r, hypothesis="3.2.3")  # the loss clauses hold
     with pytest.raises(AssertionError):
         assert_holds(r, at_least="numerical")
+
+
+def test_conditional_result_never_passes_and_names_what_is_missing():
+    """A conclusion resting on an undecided premise (issue 11, class 1): undecided, both assertions refuse it,
+    and the message says ``undecided (missing: ...)`` like every other surface."""
+    r = _r(None, None, missing="Assumption 3.2.3 every critical point of l is a global minimum")
+    for call in (lambda: assert_holds(r, at_least="numerical"), lambda: assert_fails(r)):
+        with pytest.raises(AssertionError) as exc:
+            call()
+        msg = str(exc.value)
+        assert msg.startswith("Demo 1.1: undecided (missing: Assumption 3.2.3")
+        assert msg.splitlines()[-1].endswith("got: undecided (missing: Assumption 3.2.3 every critical point of l "
+                                             "is a global minimum)")
+    with pytest.raises(ValueError, match="undecided premise"):
+        _r(True, "proved", missing="Assumption 3.2.3")
+
+
+def test_issue_example_through_the_library_is_refused():
+    r = xl.check("theorem-3.4", instance="global-min", loss="a**2 - a**3/10")
+    with pytest.raises(AssertionError, match=r"got: undecided \(missing: Assumption 3\.2\.3"):
+        assert_holds(r, at_least="numerical")
+    # the saved record keeps it
+    back = as_result(json.loads(r.dumps()))
+    assert back.holds is None and back.missing == r.missing

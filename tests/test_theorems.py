@@ -286,3 +286,107 @@ def test_newton_refinement_then_certificates_shrink():
     r = lemma_3_5_bound(P2, (X, Y), "sigmoid", layer=1, digits=80)
     assert r.holds and r.details["Phi_upper"] <= r.details["loss_bound"] < 1e-60
     assert lemma_3_5_nearby(P2, (X, Y), "sigmoid", layer=1, digits=80).details["radius"] < 1e-30
+
+
+# ---------------------------------------------------------------------------
+# issue 11, class 1: an undecided premise leaves the conclusion undecided (the shared verdict algebra)
+# ---------------------------------------------------------------------------
+
+
+def _fake_assumption_3_2(growth: tuple, other: tuple = (True, True, True, True, True)):
+    """A stand-in for exactloss.assumptions.assumption_3_2 with chosen clause verdicts."""
+    from exactloss.evidence import Result, Verdict, conjunction
+
+    names = ("3.2.1 no identical training samples", "3.2.2 sigma is real-analytic on R",
+             "3.2.2 sigma is strictly increasing", "3.2.3 l is C^2 on R",
+             "3.2.3 every critical point of l is a global minimum")
+    cl = [Verdict(n, h, "proved" if h is not None else None, "stub") for n, h in zip(names, other)]
+    cl += [Verdict("3.2.2(a) sigma is bounded", growth[0], "proved" if growth[0] is not None else None, "stub"),
+           Verdict("3.2.2(b) growth", growth[1], "proved" if growth[1] is not None else None, "stub")]
+    g = True if True in growth else (False if all(v is False for v in growth) else None)
+    holds = conjunction([*other, g])
+
+    def fake(sigma, ell, X):
+        return Result("Assumption 3.2", holds, "proved" if holds is not None else None, clauses=tuple(cl))
+    return fake
+
+
+@pytest.mark.parametrize("growth", [(False, False), (None, False), (None, None)])
+def test_unused_growth_clause_is_noted_not_assumed(monkeypatch, growth):
+    """Theorem 3.4 / Lemma 3.5 do not use 3.2.2 (a)/(b): failing or undecided, the replayed proof decides."""
+    import exactloss.assumptions as A
+
+    monkeypatch.setattr(A, "assumption_3_2", _fake_assumption_3_2(growth))
+    P, X, Y = global_minimum_instance((3, 3, 2), 3, seed=1)
+    for r in (theorem_3_4(P, (X, Y), "t + t**3"), lemma_3_5(P, (X, Y), "t + t**3")):
+        assert r.holds is True and r.level == "proved" and r.missing is None
+        assert "does not use this clause" in r.clauses[0].reason and "does not use this clause" in r.reason
+
+
+@pytest.mark.parametrize("which", range(5))
+def test_any_used_clause_undecided_leaves_every_theorem_undecided(monkeypatch, which):
+    import exactloss.assumptions as A
+
+    other = [True] * 5
+    other[which] = None
+    monkeypatch.setattr(A, "assumption_3_2", _fake_assumption_3_2((True, True), tuple(other)))
+    P, X, Y = global_minimum_instance((2, 2, 1), 3, seed=2)
+    for r in (theorem_3_4(P, (X, Y), "t + t**3"), lemma_3_5(P, (X, Y), "t + t**3"),
+              theorem_3_8(P, (X, Y), "t + t**3"), theorem_3_8(P, (X, Y), "t + t**3", local_minimum=True)):
+        assert r.holds is None and r.level is None, r.explain()
+        assert r.missing.startswith("Assumption 3.2.") and "stub" in r.reason
+
+
+def test_theorem_3_8_growth_undecided(monkeypatch):
+    """Theorem 3.8's proof uses (a)/(b): undecided -> undecided, unless Lemma 3.5 applies at the point."""
+    import exactloss.assumptions as A
+
+    monkeypatch.setattr(A, "assumption_3_2", _fake_assumption_3_2((None, None)))
+    P, X, Y = global_minimum_instance((2, 2, 1), 3, seed=2)
+    r = theorem_3_8(P, (X, Y), "t + t**3")
+    assert r.holds is True and "Lemma 3.5 gives the conclusion directly" in r.reason  # rank([F_1, 1]) = 3 here
+    P, X, Y = global_minimum_instance((2, 2, 1), 3, seed=2, zero_layers=(1,))  # F_1 rows equal: rank 1 < 3
+    r = theorem_3_8(P, (X, Y), "t + t**3")
+    assert r.holds is not True
+    if r.holds is None:
+        assert "(a) or (b)" in r.missing
+
+
+def test_assumptions_module_missing_is_missing(monkeypatch):
+    import exactloss.assumptions as A
+
+    monkeypatch.delattr(A, "assumption_3_2")
+    P, X, Y = global_minimum_instance((3, 3, 2), 3, seed=1)
+    r = theorem_3_4(P, (X, Y), "t + t**3")
+    assert r.holds is None and "Assumption 3.2" in r.missing
+
+
+def test_theorem_5_3_undecided_assumption_5_2_is_undecided(monkeypatch):
+    import exactloss.assumptions as A
+    from exactloss.evidence import Result, Verdict
+
+    def fake(sigma, l1, l2):
+        return Result("Assumption 5.2", None, None, reason="stub",
+                      clauses=(Verdict("5.2.1 sigma C^1, strictly increasing", None, None, "stub"),))
+    monkeypatch.setattr(A, "assumption_5_2", fake)
+    P, X, Y = separable_instance((2, 2, 1), seed=0)
+    r = theorem_5_3(P, (X, Y), activation="identity", layer=1)
+    assert r.holds is None and r.missing == "Assumption 5.2 5.2.1 sigma C^1, strictly increasing"
+
+
+def test_certify_never_drops_an_undecided_premise():
+    """certify on the issue's example: the rows and the summary say undecided (missing: ...)."""
+    from exactloss.theorems_checks import certify
+
+    P, X, Y = global_minimum_instance((3, 3, 2), 3, seed=0)
+    r = certify(P, (X, Y), "t + t**3", "a**2 - a**3/10", numbers="exact")
+    assert r.holds is None and r.level is None and r.outcome.startswith("undecided (missing: Assumption 3.2.3")
+    assert all(c["holds"] is not True for c in r.details["checks"] if "quantitative" not in c["check"])
+
+
+def test_top_solved_default_widths_no_internal_error():
+    """`check theorem-3.4 --instance top-solved` (default (3, 3, 2), N = 3) used to raise ZeroDivisionError:
+    the normal equations are singular there; any exact solution is taken."""
+    for name in ("theorem-3.4", "lemma-3.5", "theorem-3.8", "corollary-3.9"):
+        r = xl.check(name, instance="top-solved")
+        assert r.holds in (True, False, None)

@@ -4,7 +4,10 @@ Contract.  :func:`assert_holds` passes only when a result **holds** (``holds is
 True``) at the wanted level or a stronger one (``proved`` > ``certified`` >
 ``numerical``); anything else -- a failure, an undecided result, a weaker level
 -- raises :class:`AssertionError` whose message is the result's ``explain()``
-text plus one line saying what was wanted.  Nothing is upgraded: a
+text plus one line saying what was wanted.  A conclusion resting on an
+undecided premise is undecided (``holds is None``, ``missing`` names the
+premise) and never passes either assertion; the message says
+``undecided (missing: <premise>)``.  Nothing is upgraded: a
 ``numerical`` result never passes ``at_least="certified"``.
 :func:`assert_fails` passes when a result **fails** (``holds is False``),
 optionally naming a given hypothesis.  Both accept a :class:`~exactloss.Result`,
@@ -60,7 +63,8 @@ def _level(wanted: str) -> str:
 
 
 def _verdict_words(r: Result) -> str:
-    return f"{r.verdict} at level {r.level!r}" if r.level else r.verdict
+    """``holds at level 'proved'``, ``fails``, ``undecided (missing: <premise>)`` -- as every surface says it."""
+    return f"{r.outcome} at level {r.level!r}" if r.level else r.outcome
 
 
 def assert_holds(result: Any, at_least: str = "certified") -> Result:
