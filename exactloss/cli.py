@@ -101,14 +101,14 @@ def run_all(only: str | None = None, as_json: bool = False, out: Any = None) -> 
                 r = chk.run(**inst.kwargs)
                 ok = r.holds is inst.expect
                 row = {"check": chk.name, "paper": chk.paper, "instance": inst.label or _label(inst.kwargs),
-                       "holds": r.holds, "expected": inst.expect, "level": r.level, "ok": ok,
+                       "holds": r.holds, "expected": inst.expect, "level": r.level, "missing": r.missing, "ok": ok,
                        "seconds": round(time.perf_counter() - t0, 3), "reason": "" if ok else r.reason}
                 if as_json:
                     row["record"] = r.to_json()  # the full certificate, for `exactloss verify`
             except ExactlossError as exc:
                 ok = False
                 row = {"check": chk.name, "paper": chk.paper, "instance": inst.label or _label(inst.kwargs),
-                       "holds": None, "expected": inst.expect, "level": None, "ok": False,
+                       "holds": None, "expected": inst.expect, "level": None, "missing": None, "ok": False,
                        "seconds": round(time.perf_counter() - t0, 3), "reason": f"error: {exc}"}
             failures += not ok
             rows.append(row)
@@ -117,6 +117,8 @@ def run_all(only: str | None = None, as_json: bool = False, out: Any = None) -> 
                 mark = "ok " if ok else "BAD"
                 print(f"{mark} {row['paper']:<16} {row['instance'][:44]:<44} {verdict:<9} {str(row['level']):<9} "
                       f"{row['seconds']:7.2f} s", file=out)
+                if row["missing"]:
+                    print(f"    missing (undecided premise): {row['missing']}", file=out)
                 if not ok:
                     print(f"    {row['reason']}", file=out)
                 out.flush()
@@ -124,7 +126,8 @@ def run_all(only: str | None = None, as_json: bool = False, out: Any = None) -> 
     if as_json:
         rec = {"format": "exactloss-result", "version": 1, "result": "check all", "holds": failures == 0,
                "level": weakest(*(r["level"] for r in rows)) if rows else None, "seconds": round(total, 3),
-               "instance": {"checks": len(rows)}, "details": {"checks": rows}}
+               "instance": {"checks": len(rows)}, "details": {"checks": rows},
+               "source": {"check": "all", "arguments": {"only": only}}}  # which rows `exactloss verify` expects
         print(json.dumps(jsonable(rec), indent=2), file=out)
     else:
         print(f"{len(rows) - failures} passed, {failures} failed ({total:.1f} s)", file=out)

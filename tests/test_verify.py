@@ -8,7 +8,8 @@ import pytest
 import exactloss as xl
 from exactloss.cli import main, run_all
 from exactloss.errors import FileFormatError
-from exactloss.verify import replay, verify
+from exactloss.evidence import Result
+from exactloss.verify import recertify_lemma_4_3, replay, verify
 
 
 def test_replay_agrees():
@@ -91,15 +92,23 @@ def _tampered(rec, edit):
     return out
 
 
-@pytest.mark.parametrize("label,edit,why", [
-    ("alpha_0 lowered", lambda d: d.__setitem__("alpha0", "1/10"), "does not hold at the saved alpha_0"),
-    ("alpha_0 zero", lambda d: d.__setitem__("alpha0", "0"), "not positive"),
-    ("two points equal", lambda d: d["points"].__setitem__(1, d["points"][0]), "are equal"),
-    ("direction changed", lambda d: d.__setitem__("direction_layer1", [1, 2]), "does not order"),
+@pytest.mark.parametrize("label,edit,why,field", [
+    ("alpha_0 lowered", lambda d: d.__setitem__("alpha0", "1/10"), "does not hold at the saved alpha_0",
+     "details.alpha0"),
+    ("alpha_0 zero", lambda d: d.__setitem__("alpha0", "0"), "not positive", "details.alpha0"),
+    ("two points equal", lambda d: d["points"].__setitem__(1, d["points"][0]), "are equal", "details.points[1]"),
+    ("direction changed", lambda d: d.__setitem__("direction_layer1", [1, 2]), "does not order",
+     "details.direction_layer1"),
 ])
-def test_lemma_4_3_tampering_is_caught(lemma_4_3_softplus, label, edit, why):
-    v = verify(_tampered(lemma_4_3_softplus, edit))
-    assert v.holds is False and why in v.reason, label
+def test_lemma_4_3_tampering_is_caught(lemma_4_3_softplus, label, edit, why, field):
+    # verify re-derives the record and names the tampered field ...
+    tampered = _tampered(lemma_4_3_softplus, edit)
+    v = verify(tampered)
+    assert v.holds is False and any(f.startswith(field) for f in v.details["fields"]), (label, v.reason)
+    assert field in v.reason
+    # ... and the dedicated re-certification, run alone on the tampered evidence, refutes it too
+    rc = recertify_lemma_4_3(Result.from_json(tampered), 60)
+    assert rc.holds is False and why in rc.reason, label
 
 
 def test_lemma_4_3_witness_with_rank_drop_is_caught(lemma_4_3_softplus):
@@ -116,3 +125,92 @@ def test_lemma_4_3_witness_with_rank_drop_is_caught(lemma_4_3_softplus):
 def test_lemma_4_3_sigmoid_every_alpha():
     v = verify(xl.check("lemma-4.3", samples=6, dim=1).to_json())
     assert v.holds is True
+
+
+# -- issue 11 (class 4): the whole record is re-derived -------------------------------------------
+
+def test_every_claim_field_is_compared():
+    rec = xl.check("lemma-2.1", widths="2,2,1", samples=2).to_json()
+    for field, value in [("result", "Theorem 3.8"), ("statement", "anything"), ("level", "certified"),
+                         ("failed_hypothesis", "3.2.1"), ("reason", "by inspection")]:
+        t = json.loads(json.dumps(rec))
+        t[field] = value
+        v = verify(t)
+        assert v.holds is False and field in v.details["fields"], field
+    rec = xl.check("theorem-3.4", instance="global-min").to_json()
+    t = json.loads(json.dumps(rec))
+    t["clauses"][0]["level"] = "numerical"
+    assert verify(t).details["fields"] == ["clauses[0].level"]
+    t = json.loads(json.dumps(rec))
+    t["clauses"].pop()
+    assert "clauses" in verify(t).details["fields"]
+
+
+def test_record_diff_rules():
+    from exactloss.record_diff import diff_records
+
+    def d(s, r, higher=False):
+        return [x.path for x in diff_records({"holds": True, "details": {"x": s}},
+                                             {"holds": True, "details": {"x": r}}, higher=higher)]
+
+    assert d("[1.5 +/- 0.01]", "[1.5 +/- 1e-9]") == []            # a saved ball contains the narrower one
+    assert d("[1.5 +/- 1e-12]", "[1.5 +/- 1e-9]") == ["details.x"]  # narrowed: not confirmed
+    assert d("[1.6 +/- 0.01]", "[1.5 +/- 1e-9]") == ["details.x"]   # moved
+    assert d("2/4", "1/2") == [] and d("1/2", "1/3") == ["details.x"]
+    assert d("0.3333", "0.33333333") == [] and d("0.3334", "0.33333333") == ["details.x"]
+    assert d(1.0, 1.0 + 1e-12) == [] and d(1.0, 1.001) == ["details.x"] and d(float("nan"), float("nan")) == []
+    assert d(3, 4) == ["details.x"] and d(True, 1) == ["details.x"] and d(None, False) == ["details.x"]
+    assert d("rank 5 at 143 bits", "rank 5 at 276 bits", higher=True) == []
+    assert d("rank 5 at 143 bits", "rank 5 at 276 bits") == ["details.x"]
+    assert d("rank 5 at 143 bits", "rank 4 at 276 bits", higher=True) == ["details.x"]
+    assert d("Phi in [1.5 +/- 0.01]", "Phi in [1.50001 +/- 1e-9]") == []
+    assert d({"a": 1}, {"a": 1, "b": 2}) == ["details.x.b"] and d([1, 2], [1]) == ["details.x"]
+    # more precision may decide an undecided record; a decided one must keep its verdict and level
+    assert diff_records({"holds": None, "level": None}, {"holds": True, "level": "certified"}, higher=True) == []
+    assert [x.path for x in diff_records({"holds": True, "level": "certified"},
+                                         {"holds": True, "level": "numerical"}, higher=True)] == ["level"]
+
+
+def test_replay_time_is_bounded():
+    rec = xl.check("lemma-3.5", form="quantitative", widths="2,3,1", samples=3).to_json()
+    v = verify(rec, timeout=0.01)
+    assert v.holds is False and v.details["fields"] == ["source"] and "limit" in v.reason
+
+
+def test_bundle_rows_and_totals_are_rederived():
+    buf = io.StringIO()
+    run_all(only="definition-3.7", as_json=True, out=buf)
+    rec = json.loads(buf.getvalue())
+    assert verify(rec).holds is True
+    for edit, field in [(lambda r: r.pop("source"), "source"),
+                        (lambda r: r["details"]["checks"][1].__setitem__("ok", False), "details.checks[1].ok"),
+                        (lambda r: r["details"]["checks"][0].__setitem__("expected", False),
+                         "details.checks[0].expected"),
+                        (lambda r: r.__setitem__("holds", False), "holds"),
+                        (lambda r: r["details"]["checks"][0]["record"]["source"]["arguments"].__setitem__(
+                            "example", "network"), "details.checks[0].record.source")]:
+        t = json.loads(json.dumps(rec))
+        edit(t)
+        v = verify(t)
+        assert v.holds is False and field in v.details["fields"], (field, v.reason)
+
+
+def test_output_files_go_to_a_temporary_folder(tmp_path):
+    out = tmp_path / "w.json"
+    rec = xl.check("lemma-4.3", samples=4, dim=1, points="grid", witness=str(out)).to_json()
+    assert out.exists()
+    out.unlink()
+    v = verify(rec)
+    assert v.holds is True, v.reason
+    assert not out.exists()  # the replay wrote its witness elsewhere; the saved path was compared
+    rec["details"]["witness"]["file"] = str(tmp_path / "other.json")
+    assert verify(rec).details["fields"] == ["details.witness.file"]
+
+
+def test_damaged_field_is_not_verified_but_explain_refuses_it(tmp_path):
+    rec = xl.check("lemma-2.1", widths="2,2", samples=2).to_json()
+    rec["holds"] = "yes"
+    p = tmp_path / "r.json"
+    p.write_text(json.dumps(rec))
+    assert main(["verify", str(p)]) == 1
+    assert main(["explain", str(p)]) == 2
