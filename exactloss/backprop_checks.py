@@ -32,14 +32,24 @@ def gradients(params: Any, data: Any, activation: str = "sigmoid", loss: str = "
     net = Network(P.widths, activation)
     S = system(numbers, digits)
     g = backprop(net, P, X, Y, loss, S)
+    level = g.level  # None when a value is NaN/infinite: no enclosure, no certificate
+    if level is None:
+        bits = f" at {S.prec} bits" if hasattr(S, "prec") else ""
+        reason = (f"{S.name} arithmetic{bits} gives a non-finite (NaN or infinite) value for Phi or a gradient: the "
+                  "inputs are out of the range this arithmetic can bound (e.g. exp of a huge pre-activation); "
+                  "nothing is certified -- rescale the data or parameters"
+                  + ("" if S.name == "exact" else ", or use a rational sigma and l with --numbers exact"))
+    else:
+        reason = {"proved": "exact rational arithmetic",
+                  "certified": f"arb ball arithmetic at {getattr(S, 'prec', 0)} bits: each ball contains the true value",
+                  "numerical": f"{S.name} arithmetic, no error bound"}[level]
     return Result(
         result="Lemma 2.1 gradients",
-        holds=True,
-        level=S.level,
+        holds=None if level is None else True,
+        level=level,
         statement="Phi and grad_{W_k} Phi = F_{k-1}^T Delta_k, grad_{b_k} Phi = Delta_k^T 1_N at the given point",
-        reason={"proved": "exact rational arithmetic",
-                "certified": f"arb ball arithmetic at {getattr(S, 'prec', 0)} bits: each ball contains the true value",
-                "numerical": f"{S.name} arithmetic, no error bound"}[S.level],
+        reason=reason,
+        missing=None if level is not None else "finite enclosures of Phi and its gradients",
         instance={"widths": list(P.widths), "samples": int(X.shape[0]), "activation": net.activation.describe(),
                   "loss": loss if isinstance(loss, str) else loss.describe(), **S.describe()},
         details=g.as_json(digits),
@@ -78,14 +88,16 @@ def _grad_run(args: Any) -> int:
     r = r.with_seconds(time.perf_counter() - t0)
     if args.json:
         print(json.dumps(r.to_json(), indent=2))
-        return 0
-    print(f"Phi = {r.details['phi']}   [{r.level}]")
+        return 0 if r.holds else 1
+    print(f"Phi = {r.details['phi']}   [{r.level or 'undecided'}]")
+    if r.holds is None:
+        print(f"undecided: {r.reason}")
     for name, g in r.details["grad"].items():
         print(f"grad {name}:")
         rows = g if isinstance(g[0], list) else [g]
         for row in rows:
             print("  " + "  ".join(str(v) for v in row))
-    return 0
+    return 0 if r.holds else 1
 
 
 register_command("grad", "Phi and every gradient of Lemma 2.1 at given parameters and data", _grad_args, _grad_run)

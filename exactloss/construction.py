@@ -89,29 +89,18 @@ def _refuse_non_analytic(sigma: ScalarFunction) -> None:
             "abs/max/min/piecewise parts, e.g. ReLU is not differentiable at 0); use sigmoid, tanh or softplus")
 
 
-def _refute_monotone(sigma: ScalarFunction) -> None:
-    """Refuse a sigma whose derivative is certified <= 0 somewhere on a grid of [-20, 20] (ball arithmetic)."""
-    B = Ball(64)
-    with B.scope():
-        for k in range(-80, 81):
-            t0 = Fraction(k, 4)
-            try:
-                d = sigma.scalar(B, t0, order=1)
-            except (InputError, ZeroDivisionError):
-                continue
-            if d <= 0:
-                raise AssumptionError(
-                    f"Assumption 3.2.2 fails: activation {sigma.describe()} is not strictly increasing "
-                    f"(sigma'({t0}) = {d.str(5)} <= 0); use a strictly increasing sigma such as sigmoid or tanh")
-
-
 def classify(sigma: ScalarFunction | str) -> SigmaInfo:
     """Assumption 3.2.2 for Lemma 4.3: refuse non-analytic / non-monotone sigma, find the case and the limits.
 
     The catalogue's sigmoid, tanh, softplus are known (Lemma 3.3).  A user
-    expression is classified by SymPy limits at -oo/+oo; its monotonicity is
-    refuted on a grid when it fails (a grid cannot prove it: the proof is
-    :func:`exactloss.assumptions.require_assumption_3_2` when available).
+    expression is classified by SymPy limits at -oo/+oo.  Whether sigma is
+    analytic and strictly increasing is decided in one place,
+    :func:`exactloss.assumptions.require_assumption_3_2` (the clauses of
+    :func:`exactloss.activation_assumptions.activation_conditions`): a refuted
+    clause raises :class:`AssumptionError`, an undecided one leaves
+    ``assumption_holds = None`` (no alpha_0 is certified from it, and the lemma
+    is not claimed).  ``sigma'(c) = 0`` at isolated points (``atan(t^3)``) is
+    strictly increasing, not a counterexample.
     """
     sigma = _activation(sigma)
     _refuse_non_analytic(sigma)
@@ -126,8 +115,7 @@ def classify(sigma: ScalarFunction | str) -> SigmaInfo:
         return SigmaInfo(sigma, "a", sp.S.NegativeOne, sp.S.One, "tanh", how or "Lemma 3.3 (tanh)")
     if sigma.name == "softplus":
         return SigmaInfo(sigma, "b", None, None, "softplus", how or "Lemma 3.3 (softplus)")
-    _refute_monotone(sigma)
-    holds = ext if how else None
+    holds = ext
     from .clauses import _confirmed_lim
 
     # SymPy's limits, kept only when a ball value far out agrees (a wrong limit would give a wrong E_inf)
@@ -139,11 +127,9 @@ def classify(sigma: ScalarFunction | str) -> SigmaInfo:
     if lo.is_finite and hi.is_finite:
         if not bool(lo < hi):
             raise AssumptionError(f"Assumption 3.2.2 fails: {sigma.describe()} has limits {lo} and {hi}, not mu < gamma")
-        return SigmaInfo(sigma, "a", lo, hi, None, how or "bounded by SymPy limits; monotonicity only refuted on a "
-                         "grid (exactloss.assumptions absent): undecided", holds)
+        return SigmaInfo(sigma, "a", lo, hi, None, how, holds)
     if lo == 0 and hi == sp.oo:
-        return SigmaInfo(sigma, "b", None, None, None, how or "case (b) by SymPy limits (rho bounds not checked)",
-                         holds)
+        return SigmaInfo(sigma, "b", None, None, None, how, holds)
     raise AssumptionError(
         f"Assumption 3.2.2 fails: {sigma.describe()} is unbounded (limits {lo}, {hi}) and not of type (b) "
         "(|sigma(t)| <= rho_1 e^{rho_2 t} for t < 0 needs sigma -> 0 at -infinity); use sigmoid, tanh or softplus")
@@ -153,20 +139,21 @@ _ASSUMPTION_CACHE: dict[tuple, tuple[bool | None, str]] = {}
 
 
 def _external_assumption_check(sigma: ScalarFunction) -> tuple[bool | None, str]:
-    """Call :func:`exactloss.assumptions.require_assumption_3_2` when that module exists (cached per sigma).
+    """Assumption 3.2.2 by :func:`exactloss.assumptions.require_assumption_3_2` (cached per sigma).
 
-    Returns ``(holds, how)``; ``holds`` None means undecided there (or the module is absent).
+    Returns ``(holds, how)``; ``holds`` None means undecided there (raises
+    :class:`AssumptionError` naming the failed clause when refuted).
     """
     key = (sigma.name, str(sigma.expr), tuple(sorted((k, str(v)) for k, v in sigma.params.items())))
     if key in _ASSUMPTION_CACHE:
         return _ASSUMPTION_CACHE[key]
-    try:
-        from .assumptions import require_assumption_3_2  # type: ignore[attr-defined]
-    except (ImportError, AttributeError):
-        return None, ""
+    from .assumptions import require_assumption_3_2  # assumptions -> ... -> no import of this module
+
     r = require_assumption_3_2(sigma)  # raises AssumptionError naming the failed clause
-    out = (getattr(r, "holds", None), f"Assumption 3.2.2 checked by exactloss.assumptions "
-                                      f"({getattr(r, 'verdict', '?')}, {getattr(r, 'level', None)})")
+    how = f"Assumption 3.2.2 checked by exactloss.assumptions ({r.verdict}, {r.level})"
+    if r.holds is None:
+        how += f": {r.reason}"
+    out = (r.holds, how)
     _ASSUMPTION_CACHE[key] = out
     return out
 
@@ -340,6 +327,14 @@ class Construction:
                 for i in range(N):
                     for j in range(N - 1):
                         A[i, j] = (em[j] * ep[i]).log1p() / sp_
+            elif isinstance(S, MP) and self.info.family == "softplus":
+                # log1p here too: log(1 + e^{s x}) in 15 digits is exactly 0 once s x < -35 (beta = -1000)
+                import mpmath
+
+                sp_ = S.scalar(self.info.s_param)
+                for i in range(N):
+                    for j in range(N - 1):
+                        A[i, j] = mpmath.log1p(mpmath.exp(sp_ * (al * (t[j] - t[i]) + be))) / sp_
             elif fast:
                 # sigmoid(x) = 1/(1 + e^{-x}), tanh(x) = (1 - e^{-2x})/(1 + e^{-2x}); e^{-kappa alpha (t_j - t_i)}
                 # as the product e^{-kappa alpha t_j} e^{kappa alpha t_i} (no cancellation in products)
@@ -378,14 +373,51 @@ class Construction:
                 base = sb
             return base ** (self.N - 1)
 
+    LIMIT_MAX_PREC = 16384
+
+    def limit_certified(self) -> tuple[arb, int, str]:
+        """``lim det E`` as a ball, its sign (0 = unknown) and how the sign is known (``"proved: ..."``,
+        ``"certified ..."``).
+
+        The ball is computed at 128 bits, doubled up to ``LIMIT_MAX_PREC`` while
+        it contains 0 (``mu - sigma(beta)`` cancels when beta is far left:
+        ``tanh(-1000) + 1 ~ 2 e^{-2000}``).  If arb still cannot tell, the sign
+        follows from Assumption 3.2.2 when that is known to hold: sigma strictly
+        increasing with ``inf sigma = mu`` (case a) or ``0`` (case b) gives
+        ``sigma(beta) > mu`` resp. ``sigma(beta) > 0``, so
+        ``(mu - sigma(beta))^{N-1}`` has the sign ``(-1)^{N-1}`` and
+        ``sigma(beta)^{N-1} > 0`` (Lemma 4.3's proof).
+        """
+        if "limit" in self._cache:
+            return self._cache["limit"]
+        p = 128
+        while True:
+            v = self.det_limit(Ball(p))
+            if v > 0 or v < 0 or p >= self.LIMIT_MAX_PREC:
+                break
+            p *= 2
+        if v > 0 or v < 0:
+            out = (v, 1 if v > 0 else -1, f"certified by ball arithmetic at {p} bits")
+        elif self.info.assumption_holds is True:
+            lim = "mu" if self.case == "a" else "0"
+            out = (v, (-1) ** (self.N - 1) if self.case == "a" else 1,
+                   f"proved: sigma strictly increasing with inf sigma = {lim} (Assumption 3.2.2, "
+                   f"{self.info.assumption}) gives sigma(beta) > {lim}; arb could not separate it from 0 at "
+                   f"{p} bits")
+        else:
+            out = (v, 0, f"not certified non-zero up to {p} bits")
+        self._cache["limit"] = out
+        return out
+
     def limit_sign(self) -> int:
-        S = Ball(128)
-        v = self.det_limit(S)
-        if v > 0:
-            return 1
-        if v < 0:
-            return -1
-        raise AssumptionError(f"the limit of det E(alpha) is not certified non-zero (sigma(beta) = 0 at beta = {self.beta}?)")
+        """The sign of ``lim det E(alpha)`` (see :meth:`limit_certified`); refuses when it is not known."""
+        _, sgn, how = self.limit_certified()
+        if sgn:
+            return sgn
+        what = "mu - sigma(beta)" if self.case == "a" else "sigma(beta)"
+        raise AssumptionError(f"lim det E(alpha) = ({what})^(N-1) at beta = {self.beta} is {how}, and Assumption "
+                              f"3.2.2 (which would give its sign) is not proved for {self.sigma.describe()}; "
+                              "choose a --beta nearer 0")
 
     # -- the witness ------------------------------------------------------
     def parameters(self, alpha: Fraction) -> Parameters:

@@ -321,7 +321,9 @@ def sympy_hessian(expr: str, names: Sequence[str]) -> np.ndarray:
     import sympy as sp
 
     syms = sp.symbols(list(names), real=True)
-    f = sp.sympify(expr, locals={str(s): s for s in syms})
+    from .exprparse import parse
+
+    f = parse(expr, {str(s): s for s in syms}, "polynomial")  # read as data, never evaluated as code
     H = sp.hessian(f, syms)
     return np.array(H.tolist(), dtype=object)
 

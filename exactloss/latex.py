@@ -387,17 +387,28 @@ def _short_number(x: Any, digits: int = 6) -> str:
     return number(x)
 
 
+def _rational(x: Any) -> Fraction:
+    """``str(x)`` as an exact rational, bounded (:func:`exactloss.numbers.parse_rational` refuses a huge exponent
+    such as ``1e999999999`` instead of computing it); raises a ``ValueError`` (an :class:`InputError`) otherwise."""
+    from .numbers import parse_rational
+
+    return parse_rational(str(x).strip())
+
+
 def _sympy_tex(text: str) -> str:
     """A SymPy-parsable expression (``"log(2)**15"``, ``"x1**2/2"``) in LaTeX; rationals via :func:`number`."""
+    from .exprparse import parse, plain_symbols
+
     try:
-        return number(Fraction(str(text).strip()))
+        return number(_rational(text))
     except (ValueError, ZeroDivisionError):
         pass
     import sympy
 
     try:
-        return sympy.latex(sympy.sympify(text, locals={"t": sympy.Symbol("t", real=True)}), ln_notation=True)
-    except (sympy.SympifyError, TypeError, SyntaxError):
+        # read as data (exactloss.exprparse), never evaluated as code: a saved record may be untrusted
+        return sympy.latex(parse(str(text), plain_symbols()), ln_notation=True)
+    except (InputError, TypeError, ValueError):
         return r"\text{" + _escape_text(str(text)) + "}"
 
 
@@ -426,7 +437,9 @@ def _limits(activation: str, mu: Any, gamma: Any) -> tuple[Any, Any]:
     for given, end in ((mu, -sympy.oo), (gamma, sympy.oo)):
         if given is None:
             try:
-                v = sympy.limit(sympy.sympify(activation, locals={"t": t}), t, end)
+                from .exprparse import parse
+
+                v = sympy.limit(parse(str(activation), {"t": t}), t, end)  # data, never evaluated as code
                 given = v if v.is_finite else None
             except Exception:  # SymPy cannot decide: keep the symbol
                 given = None
@@ -504,7 +517,7 @@ def lemma_4_3_from_result(result: Any, *, mu: Any = None, gamma: Any = None, exp
     # what was shown, each with its level
     clause = next((c for c in result.clauses if c.claim.startswith("lim det E(alpha)")), None)
     try:
-        exact_limit = Fraction(str(det_limit).strip())
+        exact_limit = _rational(det_limit)
     except (ValueError, ZeroDivisionError):
         exact_limit = None
     lim_level = clause.level if clause is not None else ("proved" if exact_limit is not None else "certified")
@@ -600,7 +613,7 @@ def block_hessian(H: Any, names: Sequence[str], *, function: str = r"\Phi", det:
 
 def _is_zero(x: Any) -> bool | None:
     try:
-        return Fraction(str(x).strip()) == 0
+        return _rational(x) == 0
     except (ValueError, ZeroDivisionError):
         return None
 

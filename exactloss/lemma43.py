@@ -23,9 +23,9 @@ from .alpha0 import Alpha0, cauchy_alpha0, certify_alpha0
 from .alpha0_exact import exact_alpha0
 from .construction import Construction, build
 from .det_sweep import log_grid, plot_sweep, sweep
-from .errors import InputError
+from .errors import InputError, PrecisionError
 from .evidence import Result, Verdict, weakest
-from .io import as_data, save_parameters
+from .io import as_data, output_path, save_parameters
 from .numbers import Ball, parse_rational
 from .rank import certify_full_row_rank, with_ones
 
@@ -60,6 +60,14 @@ def sample_points(samples: int, dim: int, kind: str = "integer", seed: int = 0) 
     return np.array(rows, dtype=object).reshape(N, d)
 
 
+def layer_index(layer: Any) -> int:
+    """The layer k of Lemma 4.3 (default 1); k < 1 is refused (layers are numbered 1..L)."""
+    k = 1 if layer is None else int(layer)
+    if k < 1:
+        raise InputError(f"--layer must be >= 1 (hidden layers are numbered 1..L), got {k}")
+    return k
+
+
 def witness_certificate(cons: Construction, alpha: Fraction, a0: Alpha0 | None, independent: bool = True) -> dict:
     """The witness at ``alpha`` and why ``rank([F_k, 1_N]) = N`` there.
 
@@ -85,12 +93,26 @@ def witness_certificate(cons: Construction, alpha: Fraction, a0: Alpha0 | None, 
             F = net.forward(P, X, S).F[cons.k]
             return with_ones(F, S)
 
-        c = certify_full_row_rank(build_M, prec=128, max_prec=4096)
-        out["rank_certificate"] = c.to_json()
-        levels.append(c.level)
-    out["level"] = max(levels, key=lambda lv: {"proved": 2, "certified": 1}.get(lv, 0))
-    out["rank"] = cons.N
+        try:
+            c = certify_full_row_rank(build_M, prec=128, max_prec=4096)
+        except PrecisionError as exc:  # undecided at every precision tried: no certificate, not an error
+            out["rank_certificate"] = {"full": None, "level": None, "note": str(exc)}
+            levels.append(None)
+        else:
+            out["rank_certificate"] = c.to_json()
+            levels.append(c.level)
+    best = max(levels, key=lambda lv: {"proved": 2, "certified": 1}.get(lv, 0))
+    out["level"] = best
+    out["rank"] = cons.N if best is not None else None
     return out
+
+
+def _write(write: Any, path: Any, option: str) -> None:
+    """Run ``write()``; an OS failure (the folder vanished, the disk is full) is a one-line InputError."""
+    try:
+        write()
+    except OSError as exc:
+        raise InputError(f"{option} {path}: cannot write ({exc.strerror or exc}); choose a writable location") from None
 
 
 def lemma_4_3(samples: int = 8, dim: int = 1, activation: str = "sigmoid", data: Any = None, layer: int = 1,
@@ -104,18 +126,30 @@ def lemma_4_3(samples: int = 8, dim: int = 1, activation: str = "sigmoid", data:
     each with its level, in ``details["latex"]`` (an amsmath fragment,
     :func:`exactloss.latex.lemma_4_3_from_result`).
     """
+    # every input that can be refused is refused here, before any expensive step
+    if plot:
+        output_path(plot, (".png", ".pdf", ".svg"), "--plot")
+    if witness:
+        wp = output_path(witness, (".json", ".npz"), "--witness")
+        if alpha is not None:
+            output_path(wp.with_name(wp.stem + "-alpha" + wp.suffix), (".json", ".npz"), "--witness (at --alpha)")
+    a_user = parse_rational(alpha, "--alpha") if alpha is not None else None
+    if a_user is not None and a_user <= 0:
+        raise InputError(f"--alpha must be positive, got {a_user}")
+    if int(sweep_points) < 0:
+        raise InputError(f"--sweep-points must be >= 0, got {sweep_points}")
+    if not 16 <= int(max_prec) <= 1 << 16:
+        raise InputError(f"--max-prec must be between 16 and 65536 bits, got {max_prec}")
     X = as_data(data)[0] if data is not None else sample_points(samples, dim, points, seed)
     N, d = X.shape
-    if widths is None:
-        k = int(layer or 1)
-        ws = ",".join([str(d)] + [str(max(N - 1, 1))] * k)
-    else:
-        ws = widths
-    cons = build(X, ws, int(layer or 1), activation, beta, seed)
+    k = layer_index(layer)
+    ws = ",".join([str(d)] + [str(max(N - 1, 1))] * k) if widths is None else widths
+    cons = build(X, ws, k, activation, beta, seed)
     # alpha_0: the certified perturbation/dominance argument, and the exact route where it applies
+    cau = cauchy_alpha0(cons)  # the closed form first: sigmoid/tanh, every alpha > 0, no computation
     cert = certify_alpha0(cons)
-    ex = exact_alpha0(cons) if exact else None
-    cau = cauchy_alpha0(cons)
+    # the exact route (bounded, issue 11) only where the closed form did not already prove every alpha > 0
+    ex = exact_alpha0(cons) if exact and not (cau is not None and cau.for_all_positive) else None
     best = cert
     for cand in (cau, ex):  # proved routes: the exact computation first, then the closed form
         if cand is not None and cand.alpha0 is not None and (best.alpha0 is None or cand.alpha0 <= best.alpha0):
@@ -127,27 +161,20 @@ def lemma_4_3(samples: int = 8, dim: int = 1, activation: str = "sigmoid", data:
         raise InputError(f"sweep range [{lo}, {hi}] is empty; give 0 < --alpha-min < --alpha-max")
     grid = log_grid(Fraction(lo), Fraction(hi), int(sweep_points)) if sweep_points else []
     pts = sweep(cons, grid, max_prec=max_prec) if cons.N > 1 else []
-    S = Ball(128)
-    limit = cons.det_limit(S)
-    sign = cons.limit_sign()
+    limit, sign, limit_how = cons.limit_certified()
+    sign = cons.limit_sign()  # refuses when unknown (build already did)
     # the witness: at alpha_0 (or the certified one when alpha_0 = 0 means "every alpha > 0") and at a given alpha
     a_w = best.alpha0 if best.alpha0 else (cert.alpha0 or Fraction(1))
     indep = (N <= 256 or cons.k > 1) if independent is None else bool(independent)
     wit = {"at_alpha0": witness_certificate(cons, a_w, best, indep)}
-    if alpha is not None:
-        a_user = parse_rational(alpha, "--alpha")
-        if a_user <= 0:
-            raise InputError(f"--alpha must be positive, got {a_user}")
+    if a_user is not None:
         wit["at_alpha"] = witness_certificate(cons, a_user, best, True)
     if witness:
-        save_parameters(cons.parameters(a_w), witness)
+        _write(lambda: save_parameters(cons.parameters(a_w), wp), wp, "--witness")
         wit["file"] = str(witness)
-        if alpha is not None:  # the witness at the user's alpha beside it: w.json -> w-alpha.json
-            from pathlib import Path
-
-            pw = Path(witness)
-            other = pw.with_name(pw.stem + "-alpha" + pw.suffix)
-            save_parameters(cons.parameters(a_user), other)
+        if a_user is not None:  # the witness at the user's alpha beside it: w.json -> w-alpha.json
+            other = wp.with_name(wp.stem + "-alpha" + wp.suffix)
+            _write(lambda: save_parameters(cons.parameters(a_user), other), other, "--witness")
             wit["file_at_alpha"] = str(other)
     # verdict
     alpha_ok = best.alpha0 is not None
@@ -167,8 +194,8 @@ def lemma_4_3(samples: int = 8, dim: int = 1, activation: str = "sigmoid", data:
                 cons.direction_how + ("" if cons.k == 1 else "; layers 2..k: first unit sigma(c_p (t - m_p)), "
                                       "c_p > 0, order kept because sigma is strictly increasing")),
         Verdict(f"lim det E(alpha) = {'(mu - sigma(beta))' if cons.case == 'a' else 'sigma(beta)'}^(N-1) != 0",
-                True, "proved" if cons.det_limit_exact().is_Rational else "certified",
-                f"= {cons.det_limit_exact()} = {limit.str(10, radius=True)}"),
+                True, "proved" if cons.det_limit_exact().is_Rational or limit_how.startswith("proved") else "certified",
+                f"= {cons.det_limit_exact()} = {limit.str(10, radius=True)} ({limit_how})"),
         Verdict("det E(alpha) != 0 for every alpha >= alpha_0", alpha_ok or None, best.level,
                 f"alpha_0 = {best.alpha0}: {best.argument}"),
         Verdict("witness: rank([F_k, 1_N]) = N", wit_ok or None, weakest(*wit_levels),
@@ -202,16 +229,22 @@ def lemma_4_3(samples: int = 8, dim: int = 1, activation: str = "sigmoid", data:
     if sweep_bad:
         details["sweep_contradiction"] = [p.to_json() for p in sweep_bad]
     if plot:
-        plot_sweep(pts, limit, best.alpha0, plot,
-                   f"Lemma 4.3: {cons.sigma.describe()}, N = {N}, d = {d}, k = {cons.k}")
+        title = f"Lemma 4.3: {cons.sigma.describe()}, N = {N}, d = {d}, k = {cons.k}"
+        _write(lambda: plot_sweep(pts, limit, best.alpha0, plot, title), plot, "--plot")
         details["plot"] = plot
+    a0_text = (f"alpha_0 = {best.alpha0} ({best.level}" + (", det E != 0 for every alpha > 0" if best.for_all_positive
+                                                           else "") if alpha_ok
+               else f"no alpha_0 certified ({best.argument}")
     reason = ("" if ass else "Assumption 3.2.2 undecided for this sigma, so the lemma is not claimed; ") + (
-              f"alpha_0 = {best.alpha0} ({best.level}"
-              + (", det E != 0 for every alpha > 0" if best.for_all_positive else "")
-              + f"); witness rank N at alpha = {a_w} ({weakest(*wit_levels)})")
+              a0_text
+              + (f"); witness rank N at alpha = {a_w} ({weakest(*wit_levels)})" if wit_ok else
+                 f"); witness rank N at alpha = {a_w} not certified (rank undecided up to 4096 bits)"))
+    missing = None
+    if holds is None and not ass:
+        missing = clauses[0].claim  # Assumption 3.2.2 undecided: the alpha_0 argument rests on it
     r = Result(result="Lemma 4.3", holds=holds, level=level, statement=STATEMENT, reason=reason,
                instance={**cons.describe(), "points": points if data is None else "file"},
-               details=details, clauses=clauses)
+               details=details, clauses=clauses, missing=missing)
     if latex:
         from dataclasses import replace
 

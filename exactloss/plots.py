@@ -25,6 +25,7 @@ import sympy as sp
 
 from .activations import activation
 from .errors import InputError
+from .io import output_path
 from .losses import loss
 
 LOSS_PANELS = (
@@ -51,15 +52,12 @@ def _values(f: Any, x: np.ndarray) -> np.ndarray:
     return np.broadcast_to(y, x.shape)
 
 
-def _check_path(path: Any) -> Path:
-    p = Path(path)
-    if p.suffix.lower() not in (".png", ".pdf", ".svg"):
-        raise InputError(f"{p}: unknown image type {p.suffix or '(none)'}; use .png, .pdf or .svg")
-    if not p.parent.exists():
-        raise InputError(f"{p}: the directory {p.parent} does not exist")
-    if p.is_dir():
-        raise InputError(f"{p}: is a directory; give a file name such as losses.png")
-    return p
+IMAGE_SUFFIXES = (".png", ".pdf", ".svg")
+
+
+def _check_path(path: Any, option: str = "output image") -> Path:
+    """The image file name checked before drawing (suffix, existing writable folder): :func:`exactloss.io.output_path`."""
+    return output_path(path, IMAGE_SUFFIXES, option)
 
 
 def figure_1(path: Any, verdicts: bool = True, activations: bool = True) -> Path:

@@ -144,6 +144,10 @@ def full_row_rank(M: np.ndarray, numbers: NumberSystem | str = "ball", prec: int
         return RankCertificate((N, n), False, n, "proved",
                                "shape", note=f"{N} x {n} matrix: rank <= {n} < {N} rows, by its shape")
     prec = prec or S.prec
+    if any(isinstance(x, arb) and not x.is_finite() for x in M.flat):  # NaN/inf ball: no enclosure, undecided
+        return RankCertificate((N, n), None, 0, None, "no enclosure", (), None, None, prec,
+                               note="some entries have no finite ball enclosure (a function evaluated where arb "
+                                    "cannot bound it)")
     cols = choose_columns(M, N)
     B = M[:, list(cols)]
     ok, smin, det = _ball_square_certificate(B, prec)

@@ -166,3 +166,24 @@ def test_user_beta_kept_and_limit():
     c = build(col(0, 1, 2), activation="softplus", beta="1/2")
     assert c.beta == Q(1, 2)
     assert c.det_limit_exact() == sp.log(1 + sp.exp(sp.Rational(1, 2))) ** 2
+
+
+def test_isolated_zero_of_sigma_prime_is_increasing():
+    # atan(t^3): sigma'(0) = 0 at one point only -- strictly increasing (one decision: exactloss.assumptions)
+    c = build(col(0, 1, 2), activation="atan(t**3)")
+    assert c.info.assumption_holds is True and "exactloss.assumptions" in c.info.assumption
+
+
+def test_limit_sign_raises_precision_when_beta_is_far_left():
+    # mu - tanh(-1000) = -(1 + tanh(-1000)) ~ -2e-869: 128 bits cannot separate it from 0
+    c = build(col(0, 1, 2), activation="tanh", beta="-1000")
+    v, sgn, how = c.limit_certified()
+    assert sgn == 1 and v > 0 and "certified" in how  # (N - 1 = 2: a square)
+
+
+def test_integer_powers_in_ball_arithmetic_around_zero():
+    c = build(col(-1, 0, 1), activation="t/sqrt(1+t**2)")
+    from exactloss.numbers import Ball
+
+    E = c.E(Q(1, 3), Ball(128))  # alpha (t_j - t_i) = 0 on the diagonal: a ball around 0, squared
+    assert all(x.is_finite() for x in E.flat)

@@ -124,3 +124,17 @@ def test_user_bounded_activation():
     r = lemma_4_3(samples=5, activation="atan(t)", sweep_points=2)
     assert r.holds and r.level == "certified"
     _confirm(r)
+
+
+def test_layer_zero_refused():
+    from exactloss.errors import InputError
+
+    with pytest.raises(InputError, match="--layer must be >= 1"):
+        lemma_4_3(samples=3, layer=0, sweep_points=0)
+
+
+def test_witness_rank_undecided_is_a_verdict_not_an_error():
+    # a case (b) user sigma far left: [F_1, 1_N] is too ill-conditioned for 4096 bits; undecided, not exit 2
+    r = lemma_4_3(samples=8, activation="log(1+exp(t))", beta="-1000", sweep_points=0)
+    assert r.holds is None and r.level is None
+    assert r.details["witness"]["at_alpha0"]["level"] is None

@@ -25,3 +25,10 @@ def test_bad_paths(tmp_path, name, capsys):
         figure_1(tmp_path / name)
     assert main(["plot", "losses", str(tmp_path / name)]) == 2
     assert capsys.readouterr().err.startswith("error: ")
+
+
+def test_missing_folder_message_names_path_and_fix(tmp_path, capsys):
+    out = tmp_path / "nope" / "fig.png"
+    assert main(["plot", "losses", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert str(out) in err and "mkdir -p" in err and err.count("\n") == 1
