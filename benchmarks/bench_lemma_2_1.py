@@ -14,7 +14,7 @@ import argparse
 import multiprocessing as mp
 import time
 
-from exactloss.backprop import confirm_lemma_2_1, naive_confirmation
+from exactloss.net.backprop import confirm_lemma_2_1, naive_confirmation
 
 CASES = [((3, 4, 3, 2), 4), ((4, 5, 5, 3), 5), ((5, 6, 6, 4), 6)]
 

@@ -1,10 +1,10 @@
 """Benchmark of the float64 path (issue 6, "Performance"): ratios measured in one run, printed as a table.
 
 1. certified full row rank of ``[F_1, 1_N]`` (sigmoid, d = 10, n_1 = N - 1, standard normal weights)
-   by :func:`exactloss.verified.full_row_rank_float` vs ``numpy.linalg.matrix_rank`` (an SVD that
+   by :func:`exactloss.floatpath.verified.full_row_rank_float` vs ``numpy.linalg.matrix_rank`` (an SVD that
    certifies nothing) on the same matrix -- target: at most 3x;
 2. Lemma 2.1 gradients + one Hessian-vector product (all layers) at widths (10, N, 100, 10)
-   (row-blocked :func:`exactloss.fastpath.gradients_and_hvp`: one :class:`exactloss.hessian.SecondOrder`
+   (row-blocked :func:`exactloss.floatpath.fastpath.gradients_and_hvp`: one :class:`exactloss.net.hessian.SecondOrder`
    per row block, gradients read off its primal pass; also the separate ``gradients`` + ``hvp``)
    vs the bare ``@`` calls those maps need -- target: within 2x;
 3. peak resident memory of each of the two jobs at N = 4096, each in a fresh subprocess, vs the largest
@@ -95,8 +95,8 @@ def grad_instance(N: int, width: int | None = None, seed: int = 0):
 
 
 def bench_rank(N: int, svd: bool, repeat: int = 1) -> dict:
-    from exactloss.fastpath import layer_with_ones
-    from exactloss.verified import certify_layer_float, full_row_rank_float
+    from exactloss.floatpath.fastpath import layer_with_ones
+    from exactloss.floatpath.verified import certify_layer_float, full_row_rank_float
 
     net, P, X = rank_instance(N)
     t0 = time.perf_counter()
@@ -164,8 +164,8 @@ def bare_products(net, P, X, Y, repeat: int) -> float:
 
 
 def bench_grad(N: int, repeat: int = 2, width: int | None = None) -> dict:
-    from exactloss import hessian
-    from exactloss.fastpath import gradients, gradients_and_hvp, hvp
+    from exactloss.net import hessian
+    from exactloss.floatpath.fastpath import gradients, gradients_and_hvp, hvp
 
     net, P, X, Y = grad_instance(N, width)
     v = np.random.default_rng(2).standard_normal(hessian.block_size(net))
@@ -185,14 +185,14 @@ def bench_grad(N: int, repeat: int = 2, width: int | None = None) -> dict:
 
 
 def memory_child(job: str, N: int) -> dict:
-    import exactloss.fastpath  # noqa: F401  (the imports every job pays)
-    import exactloss.hessian  # noqa: F401
-    import exactloss.verified  # noqa: F401  (imported for the baseline)
+    import exactloss.floatpath.fastpath  # noqa: F401  (the imports every job pays)
+    import exactloss.net.hessian  # noqa: F401
+    import exactloss.floatpath.verified  # noqa: F401  (imported for the baseline)
 
     base = current_rss_mib()
     if job == "rank":
-        from exactloss.fastpath import layer_with_ones
-        from exactloss.verified import full_row_rank_float
+        from exactloss.floatpath.fastpath import layer_with_ones
+        from exactloss.floatpath.verified import full_row_rank_float
 
         net, P, X = rank_instance(N)
         A = layer_with_ones(net, P, X, 1)
@@ -200,8 +200,8 @@ def memory_child(job: str, N: int) -> dict:
         largest = A.nbytes
         ok = c.level
     else:
-        from exactloss import hessian
-        from exactloss.fastpath import gradients_and_hvp
+        from exactloss.net import hessian
+        from exactloss.floatpath.fastpath import gradients_and_hvp
 
         net, P, X, Y = grad_instance(N)
         v = np.random.default_rng(2).standard_normal(hessian.block_size(net))

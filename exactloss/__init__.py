@@ -50,40 +50,38 @@ and NumPy until they are needed.
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
 # public name -> submodule that defines it
 _EXPORTS = {
-    "activation": "activations",
-    "Gradients": "backprop", "backprop": "backprop", "confirm_lemma_2_1": "backprop",
+    "activation": "net.activations",
+    "Gradients": "net.backprop", "backprop": "net.backprop", "confirm_lemma_2_1": "net.backprop",
     "AssumptionError": "errors", "DataError": "errors", "ExactlossError": "errors", "FileFormatError": "errors",
     "InputError": "errors", "NotExactError": "errors", "PrecisionError": "errors", "ShapeError": "errors",
     "UnknownNameError": "errors",
     "Result": "evidence", "Verdict": "evidence", "at_least": "evidence",
-    "load_data": "io", "load_parameters": "io", "save_data": "io", "save_parameters": "io",
-    "loss": "losses",
-    "Network": "network", "Parameters": "network", "random_data": "network",
-    "MP": "numbers", "Ball": "numbers", "Exact": "numbers", "Float": "numbers", "Symbolic": "numbers",
-    "system": "numbers",
+    "load_data": "net.files", "load_parameters": "net.files", "save_data": "net.files", "save_parameters": "net.files",
+    "loss": "net.losses",
+    "Network": "net.network", "Parameters": "net.network", "random_data": "net.network",
+    "MP": "arith.systems", "Ball": "arith.systems", "Exact": "arith.systems", "Float": "arith.systems", "Symbolic": "arith.systems",
+    "system": "arith.systems",
     "check": "registry", "checks": "registry",
-    "verify": "verify",
-    "activation_conditions": "assumptions", "loss_conditions": "assumptions", "samples_condition": "assumptions",
-    "assumption_3_2": "assumptions", "require_assumption_3_2": "assumptions", "assumption_5_2": "assumptions",
-    "lemma_3_3": "assumptions", "lemma_4_1": "assumptions", "figure_1": "plots",
-    "hvp": "hessian", "block_hessian": "hessian", "nonsingularity": "hessian",
-    "theorem_3_4": "theorems", "lemma_3_5": "theorems", "theorem_3_8": "theorems", "corollary_3_9": "theorems",
-    "lemma_3_5_bound": "lemma_3_5", "separable": "separability", "theorem_5_3": "theorem_5_3",
-    "theorem_3_10": "morse", "train": "training",
-    "full_row_rank_float": "verified", "full_column_rank_float": "verified", "certify_layer_float": "verified",
-    "monte_carlo_full_rank": "verified", "verified_nonsingular": "verified", "lemma_3_5_float": "verified",
-    "synthetic": "datasets",
-    "lemma_4_3": "lemma43", "certify_alpha0": "alpha0", "cauchy_alpha0": "alpha0",
-    "exact_alpha0": "alpha0_exact", "lemma_4_4": "genericity", "corollary_4_5": "genericity",
-    "deep_linear_rank": "deep_linear",
+    "verify": "surfaces.verify",
+    "activation_conditions": "paper.assumptions", "loss_conditions": "paper.assumptions", "samples_condition": "paper.assumptions",
+    "assumption_3_2": "paper.assumptions", "require_assumption_3_2": "paper.assumptions", "assumption_5_2": "paper.assumptions",
+    "lemma_3_3": "paper.assumptions", "lemma_4_1": "paper.assumptions", "figure_1": "surfaces.plots",
+    "hvp": "net.hessian", "block_hessian": "net.hessian", "nonsingularity": "net.hessian",
+    "theorem_3_4": "paper.theorems", "lemma_3_5": "paper.theorems", "theorem_3_8": "paper.theorems", "corollary_3_9": "paper.theorems",
+    "lemma_3_5_bound": "paper.lemma_3_5.quantitative", "separable": "paper.definition_5_1", "theorem_5_3": "paper.theorem_5_3",
+    "theorem_3_10": "paper.theorem_3_10", "train": "floatpath.training",
+    "full_row_rank_float": "floatpath.verified", "full_column_rank_float": "floatpath.verified", "certify_layer_float": "floatpath.verified",
+    "monte_carlo_full_rank": "floatpath.verified", "verified_nonsingular": "floatpath.verified", "lemma_3_5_float": "floatpath.verified",
+    "synthetic": "floatpath.datasets",
+    "lemma_4_3": "paper.lemma_4_3.replay", "certify_alpha0": "paper.lemma_4_3.alpha0", "cauchy_alpha0": "paper.lemma_4_3.alpha0",
+    "exact_alpha0": "paper.lemma_4_3.exact_alpha0", "lemma_4_4": "paper.genericity", "corollary_4_5": "paper.genericity",
+    "deep_linear_rank": "paper.deep_linear",
 }
 __all__ = sorted(_EXPORTS)
 
@@ -104,39 +102,14 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_EXPORTS))
 
 
-class _Package(types.ModuleType):
-    """Keeps exported names that are also submodule names (``backprop``) pointing at the export:
-    importing the submodule ``exactloss.backprop`` sets the package attribute to the module, which
-    would otherwise shadow the function ``exactloss.backprop``."""
-
-
-def _shadowed(name: str) -> property:
-    def get(module: types.ModuleType) -> Any:
-        return _load(name)
-
-    def set_(module: types.ModuleType, value: Any) -> None:  # the import system's setattr: keep the export
-        pass
-
-    return property(get, set_)
-
-
-import pkgutil as _pkgutil
-
-_SUBMODULES = {_m.name for _m in _pkgutil.iter_modules(__path__)}
-for _name, _mod in _EXPORTS.items():
-    if _name in _SUBMODULES:  # e.g. backprop, lemma_3_5, verify: functions named like a submodule
-        setattr(_Package, _name, _shadowed(_name))
-sys.modules[__name__].__class__ = _Package
-del _name, _mod
-
 if TYPE_CHECKING:  # for type checkers and IDEs: the eager imports
-    from .activations import activation
-    from .backprop import Gradients, backprop, confirm_lemma_2_1
-    from .errors import (AssumptionError, DataError, ExactlossError, FileFormatError, InputError, NotExactError,
+    from exactloss.net.activations import activation
+    from exactloss.net.backprop import Gradients, backprop, confirm_lemma_2_1
+    from exactloss.errors import (AssumptionError, DataError, ExactlossError, FileFormatError, InputError, NotExactError,
                          PrecisionError, ShapeError, UnknownNameError)
-    from .evidence import Result, Verdict, at_least
-    from .io import load_data, load_parameters, save_data, save_parameters
-    from .losses import loss
-    from .network import Network, Parameters, random_data
-    from .numbers import MP, Ball, Exact, Float, Symbolic, system
-    from .registry import check, checks
+    from exactloss.evidence import Result, Verdict, at_least
+    from exactloss.net.files import load_data, load_parameters, save_data, save_parameters
+    from exactloss.net.losses import loss
+    from exactloss.net.network import Network, Parameters, random_data
+    from exactloss.arith.systems import MP, Ball, Exact, Float, Symbolic, system
+    from exactloss.registry import check, checks

@@ -225,6 +225,6 @@ def jsonable(obj: Any) -> Any:
         return [jsonable(v) for v in obj.tolist()] if obj.ndim else jsonable(obj.item())
     if isinstance(obj, (Verdict, Result)):
         return obj.to_json()
-    from .numbers import format_number
+    from exactloss.arith.systems import format_number
 
     return format_number(obj)

@@ -20,19 +20,23 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Sequence
 
-from .errors import UnknownNameError
-from .evidence import Result
+from exactloss.errors import UnknownNameError
+from exactloss.evidence import Result
 
-# Modules that register checks or commands are the package's ``*_checks`` modules
-# (``backprop_checks``, ``construction_checks``, ...), discovered and imported
-# lazily by :func:`checks`, in alphabetical order.
+# The modules that register checks or commands, imported lazily by :func:`checks` in this order (the
+# order of ``exactloss check all`` and ``check list``).
+CHECK_MODULES = (
+    "exactloss.paper.assumptions_checks",
+    "exactloss.paper.lemma_2_1",
+    "exactloss.paper.construction_checks",
+    "exactloss.surfaces.explain",
+    "exactloss.paper.theorems_checks",
+    "exactloss.paper.verified_checks",
+)
+
+
 def _check_modules() -> list[str]:
-    import pkgutil
-
-    import exactloss
-
-    return sorted(f"exactloss.{m.name}" for m in pkgutil.iter_modules(exactloss.__path__)
-                  if m.name.endswith("_checks"))
+    return list(CHECK_MODULES)
 
 
 @dataclass(frozen=True)

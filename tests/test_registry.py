@@ -32,7 +32,10 @@ def test_help_lists_every_result_by_paper_number():
 
 def test_exports_are_functions_not_shadowing_submodules():
     import importlib
+    import pkgutil
 
+    top = {m.name for m in pkgutil.iter_modules(xl.__path__)}
+    assert not top & set(xl.__all__), "an exported name equal to a top-level submodule would be shadowed by it"
     for name in ("backprop", "lemma_3_5", "theorem_5_3", "verify"):
-        importlib.import_module(f"exactloss.{name}")
+        importlib.import_module(xl._EXPORTS[name] and f"exactloss.{xl._EXPORTS[name]}")
         assert callable(getattr(xl, name)) and not isinstance(getattr(xl, name), type(xl))

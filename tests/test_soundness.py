@@ -26,7 +26,7 @@ def test_assumption_5_2_ball_around_zero_is_not_a_failure():
 
 
 def test_growth_with_undecided_limit_is_not_a_proved_failure():
-    from exactloss.activation_assumptions import growth
+    from exactloss.paper.assumption_3_2.activation import growth
 
     v, _ = growth("log(1 + exp(t)) + log(6) - log(2) - log(3)")  # = softplus exactly
     assert not (v.holds is False and v.level == "proved")
@@ -38,7 +38,7 @@ def test_morse_complex_only_degenerate_point_is_undecided():
 
 
 def test_float_certificate_of_a_foreign_matrix_is_about_that_matrix_only():
-    from exactloss.verified import certify_layer_float
+    from exactloss.floatpath.verified import certify_layer_float
 
     net = xl.Network((1, 5, 1), "sigmoid")
     P = xl.Parameters((np.zeros((1, 5)), np.ones((5, 1))), (np.arange(5.0) / 7, np.zeros(1)))

@@ -17,7 +17,7 @@ a saved ``--json`` record (``dict``) or the path of a saved file, and return the
 Hypothesis strategies live in :mod:`exactloss.testing.strategies` (imported on
 demand, so this module works without hypothesis installed); the pytest fixture
 ``exactloss_check`` and the marker ``@pytest.mark.exactloss(...)`` come from the
-plugin :mod:`exactloss.pytest_plugin`, active whenever exactloss is installed.
+plugin :mod:`exactloss.testing.pytest_plugin`, active whenever exactloss is installed.
 
 >>> import exactloss as xl
 >>> from exactloss.testing import assert_holds
@@ -36,8 +36,8 @@ from __future__ import annotations
 import os
 from typing import Any, Mapping
 
-from ..errors import InputError
-from ..evidence import LEVELS, Result, at_least as _at_least
+from exactloss.errors import InputError
+from exactloss.evidence import LEVELS, Result, at_least as _at_least
 
 __all__ = ["assert_holds", "assert_fails", "as_result"]
 
@@ -46,7 +46,7 @@ def as_result(result: Any) -> Result:
     """A :class:`Result` from a Result, a saved ``--json`` record (dict) or the path of a saved file."""
     if isinstance(result, Result):
         return result
-    from ..report import load_result, result_from_record
+    from exactloss.surfaces.report import load_result, result_from_record
 
     if isinstance(result, Mapping):
         return result_from_record(result)

@@ -12,7 +12,7 @@ widths) are given as whole numbers or as hypothesis strategies of them.
   ``n_k >= N - 1`` (Lemma 4.3 / Theorem 3.8) and/or a pyramid above it.
 * :func:`parameters` -- exact rational :class:`exactloss.Parameters` for given widths.
 * :func:`activations` / :func:`losses` -- catalogue names (or the
-  :class:`~exactloss.functions.ScalarFunction` objects with ``objects=True``);
+  :class:`~exactloss.arith.functions.ScalarFunction` objects with ``objects=True``);
   by default the ones Lemma 3.3 / Figure 1 name as satisfying Assumption 3.2.
 * :func:`networks` -- :class:`exactloss.Network` objects; :func:`instances` --
   a whole consistent problem (network, parameters, data, loss).
@@ -36,9 +36,9 @@ import numpy as np
 from hypothesis import assume, strategies as st
 from hypothesis.strategies import SearchStrategy
 
-from ..errors import InputError
-from ..functions import ScalarFunction
-from ..network import Network, Parameters
+from exactloss.errors import InputError
+from exactloss.arith.functions import ScalarFunction
+from exactloss.net.network import Network, Parameters
 
 __all__ = ["datasets", "widths", "parameters", "activations", "losses", "networks", "instances",
            "NetworkInstance", "ASSUMPTION_ACTIVATIONS", "ASSUMPTION_LOSSES"]
@@ -214,7 +214,8 @@ def _rank(M: np.ndarray) -> int:
 # -- activations and losses ------------------------------------------------------------
 
 def _catalogue(kind: str, include: Any, exclude: Sequence[str], objects: bool) -> SearchStrategy[Any]:
-    from .. import activations as _acts, losses as _losses
+    from exactloss.net import activations as _acts
+    from exactloss.net import losses as _losses
 
     module = _acts if kind == "activation" else _losses
     default = ASSUMPTION_ACTIVATIONS if kind == "activation" else ASSUMPTION_LOSSES

@@ -23,13 +23,13 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import exactloss as xl
-from exactloss.cli import main
+from exactloss.surfaces.cli import main
 from exactloss.errors import FileFormatError
 from exactloss.evidence import Result
-from exactloss.network import Parameters
+from exactloss.net.network import Parameters
 from exactloss.testing import assert_fails, assert_holds
-from exactloss.theorems import global_minimum_instance, lemma_3_5, theorem_3_4, theorem_3_8
-from exactloss.theorems_checks import INSTANCES, certify
+from exactloss.paper.theorems import global_minimum_instance, lemma_3_5, theorem_3_4, theorem_3_8
+from exactloss.paper.theorems_checks import INSTANCES, certify
 
 ISSUE_LOSS = "a**2 - a**3/10"
 THEOREMS = ("theorem-3.4", "lemma-3.5", "theorem-3.8", "corollary-3.9")
@@ -124,7 +124,7 @@ def test_issue_example_undecided_via_cli_json(name, capsys):
 
 
 def test_issue_example_cli_as_a_user_runs_it():
-    out = subprocess.run([sys.executable, "-m", "exactloss.cli", "check", "theorem-3.4", "--instance", "global-min",
+    out = subprocess.run([sys.executable, "-m", "exactloss.surfaces.cli", "check", "theorem-3.4", "--instance", "global-min",
                           "--loss", ISSUE_LOSS], capture_output=True, text=True, timeout=120)
     if out.returncode == 0 and not out.stdout:  # pragma: no cover - no __main__ guard: use the console script
         out = subprocess.run(["exactloss", "check", "theorem-3.4", "--instance", "global-min", "--loss", ISSUE_LOSS],
@@ -160,7 +160,7 @@ def test_a_conditional_result_cannot_be_built_or_loaded_as_holds():
         Result("Theorem 3.4", True, "proved", missing="Assumption 3.2.3")
     rec = Result("Theorem 3.4", None, None, missing="Assumption 3.2.3").to_json()
     rec["holds"] = True  # tampered: a conditional verdict flipped to holds
-    from exactloss.report import result_from_record
+    from exactloss.surfaces.report import result_from_record
 
     with pytest.raises(FileFormatError):
         result_from_record(rec)
@@ -325,7 +325,7 @@ def test_every_instance_runs_without_internal_error(name, inst, form, capsys):
         assert a["holds"] is True or "does not use this clause" in a["reason"]
         if rec["level"] == "proved":
             # independent: exact Phi = 0 with the squared loss (>= 0) is a global minimum
-            from exactloss.theorems_checks import build_instance
+            from exactloss.paper.theorems_checks import build_instance
 
             P, X, Y, act = build_instance(inst, activation="t + t**3",
                                           default_widths=(3, 3, 2) if name == "theorem-3.4" else
@@ -340,7 +340,7 @@ def test_every_instance_runs_without_internal_error(name, inst, form, capsys):
 def test_top_solved_instance_default_widths_solves_the_normal_equations():
     """The default (3, 3, 2), N = 3 top-solved instance (singular normal equations) is built, and its top
     layer is an exact least-squares solution: [F_1, 1]^T residual = 0 (rationals, checked here)."""
-    from exactloss.theorems import top_layer_solved_instance
+    from exactloss.paper.theorems import top_layer_solved_instance
 
     for widths, N in (((3, 3, 2), 3), ((2, 2, 1), 5), ((2, 4, 1), 3)):
         P, X, Y = top_layer_solved_instance(widths, N, seed=0)

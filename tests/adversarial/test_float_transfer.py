@@ -2,7 +2,7 @@
 
 Every float certificate of ``rank [F_k, 1_N] = N`` (or ``rank W_l = n_l``) is about the exact matrix of
 the given inputs only when the transfer (input conversion, forward-pass rounding, an enclosure of sigma)
-is rigorous (:func:`exactloss.verified.certify_exact`).  Each verdict here is re-checked by a path that
+is rigorous (:func:`exactloss.floatpath.verified.certify_exact`).  Each verdict here is re-checked by a path that
 shares no code with the one under test: the exact matrix built in the test itself, its rank by
 python-flint ``fmpq_mat`` (rational sigma), or mpmath at escalating precision (transcendental sigma).
 """
@@ -18,11 +18,11 @@ import pytest
 from flint import fmpq, fmpq_mat
 from hypothesis import given, settings, strategies as st
 
-from exactloss.cli import main
-from exactloss.network import Network, Parameters
+from exactloss.surfaces.cli import main
+from exactloss.net.network import Network, Parameters
 from exactloss.registry import check
-from exactloss.verified import certify_exact_column_rank, certify_layer_float
-from exactloss.verified_checks import certify_rank
+from exactloss.floatpath.verified import certify_exact_column_rank, certify_layer_float
+from exactloss.paper.verified_checks import certify_rank
 
 # ---------------------------------------------------------------------------
 # independent references
@@ -102,7 +102,7 @@ def test_rank_scale_affine_sigma_is_refuted_not_certified():
     r = check("rank-scale", samples=40, dim=2, activation="t")
     assert r.holds is not True
     # independent: the same instance in exact rationals (rank-scale's seeded construction, floats are exact)
-    from exactloss.datasets import synthetic
+    from exactloss.floatpath.datasets import synthetic
 
     X, _ = synthetic(40, 2, seed=0)
     rng = np.random.default_rng(1)
@@ -308,8 +308,8 @@ def test_rank_layer_with_rational_inputs_counts_conversion():
 
 def test_lemma_3_5_float_rational_inputs_are_undecided():
     """The quantitative Lemma 3.5 bound is about the exact Phi of the given inputs: 1/3 in Y is not a float."""
-    from exactloss.datasets import fit_top_layer, random_float_parameters, synthetic
-    from exactloss.verified import lemma_3_5_float
+    from exactloss.floatpath.datasets import fit_top_layer, random_float_parameters, synthetic
+    from exactloss.floatpath.verified import lemma_3_5_float
 
     X, Y = synthetic(12, 2, 1, seed=0)
     net = Network((2, 14, 1), "sigmoid")
@@ -323,8 +323,8 @@ def test_lemma_3_5_float_rational_inputs_are_undecided():
 
 def test_lemma_3_5_scale_affine_sigma_never_certified():
     """With sigma(t) = t the exact [F_1, 1_N] has rank <= d + 2 < N: the bound must not be certified."""
-    from exactloss.datasets import random_float_parameters, synthetic
-    from exactloss.verified import lemma_3_5_float
+    from exactloss.floatpath.datasets import random_float_parameters, synthetic
+    from exactloss.floatpath.verified import lemma_3_5_float
 
     X, Y = synthetic(20, 2, 1, seed=0)
     net = Network((2, 20, 1), "identity")

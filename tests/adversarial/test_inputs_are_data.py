@@ -1,6 +1,6 @@
 """Issue 11, class 5 (no code from input is executed) and the input-number parts of classes 6 and 7.
 
-* Activation, loss and polynomial strings are read by :mod:`exactloss.exprparse` -- a parser that accepts only
+* Activation, loss and polynomial strings are read by :mod:`exactloss.arith.exprparse` -- a parser that accepts only
   the variable, numbers, operators and a fixed list of functions.  The issue's example
   (``--activation "__import__('os').system('touch ...')"``) and its variants go through the CLI, through the
   Python API, and through crafted JSON records handed to ``exactloss verify`` and ``exactloss explain``.  The
@@ -28,13 +28,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import exactloss
-from exactloss.backprop import backprop
-from exactloss.backprop_checks import gradients
-from exactloss.cli import main
+from exactloss.net.backprop import backprop
+from exactloss.paper.lemma_2_1 import gradients
+from exactloss.surfaces.cli import main
 from exactloss.errors import InputError
-from exactloss.io import load_data, load_parameters
-from exactloss.network import Network, Parameters
-from exactloss.numbers import MAX_EXPONENT, Ball, all_finite, parse_rational
+from exactloss.net.files import load_data, load_parameters
+from exactloss.net.network import Network, Parameters
+from exactloss.arith.systems import MAX_EXPONENT, Ball, all_finite, parse_rational
 from tests.tolerance import ball_contains
 
 
@@ -64,7 +64,7 @@ def code_strings(target):
 
 def test_issue_example_in_a_real_subprocess(tmp_path):
     target = tmp_path / "pwned"
-    p = subprocess.run([sys.executable, "-m", "exactloss.cli", "assumptions", "--activation",
+    p = subprocess.run([sys.executable, "-m", "exactloss.surfaces.cli", "assumptions", "--activation",
                         f"__import__('os').system('touch {target}')"], capture_output=True, text=True, timeout=120)
     assert p.returncode == 2, p.stderr
     assert p.stderr.startswith("error: ") and p.stderr.count("\n") == 1

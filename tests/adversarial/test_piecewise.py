@@ -21,9 +21,9 @@ import pytest
 import sympy as sp
 from hypothesis import given, settings, strategies as st
 
-from exactloss.analyticity import analytic, smooth
-from exactloss.assumptions import activation_conditions, assumption_5_2, lemma_4_1, loss_conditions
-from exactloss.cli import main
+from exactloss.arith.analyticity import analytic, smooth
+from exactloss.paper.assumptions import activation_conditions, assumption_5_2, lemma_4_1, loss_conditions
+from exactloss.surfaces.cli import main
 from tests.tolerance import digits_agree
 
 a = sp.Symbol("a", real=True)

@@ -24,8 +24,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import exactloss as xl
-from exactloss.cli import main, run_all
-from exactloss.verify import verify
+from exactloss.surfaces.cli import main, run_all
+from exactloss.surfaces.verify import verify
 
 # -- the genuine records, computed once ---------------------------------------------------------
 

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from exactloss import budget
-from exactloss.alpha0_exact import exact_alpha0
-from exactloss.construction import build
-from exactloss.det_sweep import sweep
-from exactloss.lemma43 import lemma_4_3
+from exactloss.arith import budget
+from exactloss.paper.lemma_4_3.exact_alpha0 import exact_alpha0
+from exactloss.paper.lemma_4_3.construction import build
+from exactloss.paper.lemma_4_3.sweep import sweep
+from exactloss.paper.lemma_4_3.replay import lemma_4_3
 
 LIMIT = 60.0
 

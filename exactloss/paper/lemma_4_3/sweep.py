@@ -1,0 +1,249 @@
+"""det E(alpha) along a log grid of alpha: ball (certified sign), float64 and low-precision mpmath side by side.
+
+Each ball value carries its radius; a ball containing 0 is "sign not
+certified at this precision" and the precision is doubled (up to
+``max_prec``) before giving up -- never "zero" or "singular".  float64 and
+15-digit mpmath values are shown beside it so a learner sees where they go
+wrong (N = 32, alpha = 1/10: the true determinant is about 1e-349, far below
+float64's range).  A sweep is evidence, not a proof: alpha_0 is certified in
+:mod:`exactloss.paper.lemma_4_3.alpha0`.
+
+Bounds on work (issue 11): a whole sweep has a CPU-time budget of :data:`SWEEP_SECONDS`
+(:mod:`exactloss.arith.budget`); points it does not reach are listed as "not computed" with the reason, never
+as a sign.  One arb determinant is one C call that no raise interrupts, so a large one (estimated cost
+above :data:`ISOLATE_COST`, e.g. N = 569 at 128 bits) runs in a hard-killed subprocess
+(:func:`exactloss.arith.budget.run_isolated`) limited by the time left.
+
+>>> import numpy as np
+>>> from fractions import Fraction as Q
+>>> from exactloss.paper.lemma_4_3.construction import build
+>>> c = build(np.array([[Q(i)] for i in range(3)], dtype=object), activation="sigmoid")
+>>> p = det_point(c, Q(4))
+>>> p.sign, p.certified
+(1, True)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Sequence
+
+import mpmath
+import numpy as np
+from flint import arb, arb_mat
+
+from exactloss.arith import budget
+from exactloss.paper.lemma_4_3.alpha0 import round_up
+from exactloss.paper.lemma_4_3.construction import Construction
+from exactloss.arith.systems import Ball, Float, MP
+
+MPMATH_MAX_N = 32  # 15-digit mpmath determinants are shown up to this N (they cost O(N^3) Python operations)
+SWEEP_SECONDS = 20.0  # CPU-time budget of one sweep (all its points)
+ISOLATE_COST = 5e7  # N^3 (prec/64)^1.6 above which a ball determinant runs in a hard-killed subprocess
+
+
+@dataclass(frozen=True)
+class DetPoint:
+    """det E(alpha) at one alpha: the ball, its certified sign (0 = not certified), and the float views."""
+
+    alpha: Fraction
+    ball: arb
+    prec: int
+    float64: float | None
+    mpmath15: str | None
+    note: str | None = None  # set when the point was not computed (a work bound was reached)
+
+    @property
+    def certified(self) -> bool:
+        return not self.ball.contains(0)
+
+    @property
+    def sign(self) -> int:
+        if self.ball > 0:
+            return 1
+        if self.ball < 0:
+            return -1
+        return 0
+
+    def log10_abs(self) -> float | None:
+        """log10 |det| from the ball's midpoint (finite even far below float64's range)."""
+        m = self.ball.mid()
+        if m == 0:
+            return None
+        with Ball(64).scope():
+            return float((abs(m).log() / arb(10).log()).mid())
+
+    def to_json(self) -> dict:
+        return {"alpha": str(self.alpha), "det": self.ball.str(10, radius=True), "prec_bits": self.prec,
+                "sign": self.sign if self.certified else None,
+                "status": ("certified sign" if self.certified else self.note if self.note
+                           else f"sign not certified at {self.prec} bits"),
+                "log10_abs_det": self.log10_abs(), "float64": self.float64, "mpmath_15_digits": self.mpmath15}
+
+
+def _ball_det(cons: Construction, alpha: Fraction, p: int) -> arb:
+    S = Ball(p)
+    E = cons.E(alpha, S)
+    with S.scope():
+        return arb_mat(E.tolist()).det()
+
+
+def _ball_det_parts(cons: Construction, alpha: Fraction, p: int) -> tuple[int, int, int, int]:
+    """The determinant's midpoint and radius as exact (mantissa, exponent) integers (they pickle)."""
+    d = _ball_det(cons, alpha, p)
+    (m, e), (rm, re_) = d.mid().man_exp(), d.rad().man_exp()
+    return int(m), int(e), int(rm), int(re_)
+
+
+def _det_cost(N: int, p: int) -> float:
+    return float(N) ** 3 * (p / 64) ** 1.6
+
+
+def _bounded_ball_det(cons: Construction, alpha: Fraction, p: int) -> arb:
+    """The ball determinant, in a hard-killed subprocess when it is large (:data:`ISOLATE_COST`)."""
+    if _det_cost(cons.N, p) <= ISOLATE_COST or not budget.isolation_available():
+        budget.check("the det sweep")
+        return _ball_det(cons, alpha, p)
+    secs = budget.remaining()
+    if secs == float("inf"):
+        secs = SWEEP_SECONDS
+    m, e, rm, re_ = budget.run_isolated(_ball_det_parts, cons, alpha, p, seconds=secs,
+                                        step=f"the det sweep (arb determinant, N = {cons.N}, {p} bits)")
+    with Ball(p).scope():
+        from flint import arf
+
+        return arb(arf((m, e)), arf((rm, re_)))
+
+
+def det_point(cons: Construction, alpha: Fraction, prec: int = 128, max_prec: int = 4096,
+              views: bool = True) -> DetPoint:
+    """det E(alpha) in ball arithmetic, doubling the precision until its sign is certified (or ``max_prec``).
+
+    A work bound reached inside (an enclosing :func:`exactloss.arith.budget.time_limit`) propagates as
+    :class:`exactloss.arith.budget.OverBudget` once no precision has been computed; otherwise the last ball is kept.
+    """
+    p = prec
+    d = None
+    while True:
+        try:
+            d = _bounded_ball_det(cons, alpha, p)
+        except budget.OverBudget as exc:
+            if d is None or (exc.owner is not None and not exc.owner.closed):
+                raise  # nothing computed yet, or an enclosing limit expired
+            p //= 2  # keep the last ball computed (its sign not certified)
+            break
+        if not d.contains(0) or p >= max_prec:
+            break
+        p *= 2
+    f64 = m15 = None
+    if views:
+        with np.errstate(all="ignore"):
+            try:
+                f64 = float(np.linalg.det(cons.E(alpha, Float())))
+            except (ValueError, np.linalg.LinAlgError, FloatingPointError):
+                f64 = None
+            if f64 is not None and not math.isfinite(f64):
+                f64 = None
+        if cons.N <= MPMATH_MAX_N:
+            M = MP(15)
+            E = cons.E(alpha, M)
+            with M.scope():
+                try:
+                    m15 = mpmath.nstr(mpmath.det(mpmath.matrix(E.tolist())), 8)
+                except (TypeError, ZeroDivisionError):  # mpmath's LU finds no pivot in an all-zero column
+                    m15 = "0"
+    return DetPoint(Fraction(alpha), d, p, f64, m15)
+
+
+def log_grid(lo: Any, hi: Any, n: int) -> list[Fraction]:
+    """n rationals log-spaced in [lo, hi]: the ends as given (when rational), 3 significant digits between."""
+    lo_q = lo if isinstance(lo, Fraction) else round_up(float(lo), 3)
+    hi_q = hi if isinstance(hi, Fraction) else round_up(float(hi), 3)
+    if n <= 1:
+        return [hi_q]
+    lo_f, hi_f = float(lo_q), float(hi_q)
+    pts = [lo_q] + [round_up(lo_f * (hi_f / lo_f) ** (i / (n - 1)), 3) for i in range(1, n - 1)] + [hi_q]
+    out: list[Fraction] = []
+    for q in pts:
+        if not out or q > out[-1]:
+            out.append(q)
+    return out
+
+
+def sweep(cons: Construction, alphas: Sequence[Fraction], prec: int = 128, max_prec: int = 4096,
+          views: bool = True, seconds: float = SWEEP_SECONDS) -> list[DetPoint]:
+    """det E(alpha) at every alpha of the grid (see :func:`det_point`), within ``seconds`` of CPU time:
+    points past the budget are "not computed" (their ``note`` says why), never given a sign.
+
+    Walks the grid from large alpha (well conditioned) to small, starting each point at the precision
+    the previous one needed, so the doubling rarely restarts from scratch.
+    """
+    out: dict[Fraction, DetPoint] = {}
+    p = prec
+    stop: str | None = None
+    try:
+        with budget.time_limit(seconds, "the det sweep"):
+            for a in sorted(alphas, reverse=True):
+                if stop is None:
+                    try:
+                        pt = det_point(cons, a, p, max_prec, views)
+                        out[a] = pt
+                        p = max(prec, pt.prec)
+                        continue
+                    except budget.OverBudget as exc:
+                        if exc.owner is not None and not exc.owner.closed and \
+                                exc.owner is not budget.current_scope():
+                            raise  # an enclosing limit expired: not the sweep's to absorb
+                        stop = exc.reason
+                out[a] = _not_computed(a, p, stop)
+    except budget.Timeout as exc:  # the sweep's own limit fired on exit (a raise swallowed inside)
+        if exc.owner is not None and not exc.owner.closed:
+            raise
+        stop = stop or exc.reason
+    for a in alphas:
+        if a not in out:
+            out[a] = _not_computed(a, p, stop or "the det sweep's budget")
+    return [out[a] for a in alphas]
+
+
+def _not_computed(alpha: Fraction, p: int, why: str) -> DetPoint:
+    return DetPoint(Fraction(alpha), arb(0, math.inf), p, None, None, note=f"not computed: {why}")
+
+
+def plot_sweep(points: Sequence[DetPoint], limit: arb, alpha0: Fraction | None, path: str,
+               title: str = "") -> str:
+    """|det E(alpha)| on a log scale with its sign, the limit and alpha_0 (matplotlib, Agg backend)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    for sgn, colour, label in ((1, "tab:blue", "det > 0 (certified)"), (-1, "tab:red", "det < 0 (certified)"),
+                               (0, "tab:gray", "sign not certified")):
+        xs = [float(p.alpha) for p in points if p.sign == sgn and (sgn != 0 or True) and p.log10_abs() is not None
+              and (p.certified == (sgn != 0))]
+        ys = [p.log10_abs() for p in points if p.sign == sgn and p.log10_abs() is not None
+              and (p.certified == (sgn != 0))]
+        if xs:
+            ax.plot(xs, ys, "o", color=colour, label=label)
+    fx = [float(p.alpha) for p in points if p.float64 not in (None, 0.0)]
+    fy = [math.log10(abs(p.float64)) for p in points if p.float64 not in (None, 0.0)]
+    if fx:
+        ax.plot(fx, fy, "x", color="tab:orange", label="float64 (no guarantee)")
+    with Ball(64).scope():
+        lim = float((abs(limit).log() / arb(10).log()).mid())
+    ax.axhline(lim, color="k", ls="--", lw=1, label="log10 |limit|")
+    if alpha0 is not None and alpha0 > 0:
+        ax.axvline(float(alpha0), color="tab:green", ls=":", lw=1.5, label=f"alpha_0 = {alpha0}")
+    ax.set_xscale("log")
+    ax.set_xlabel("alpha")
+    ax.set_ylabel("log10 |det E(alpha)|")
+    ax.set_title(title or "Lemma 4.3: det E(alpha)")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

@@ -1,0 +1,150 @@
+"""Saved results: exactloss.surfaces.report.load_result and `exactloss explain` (nothing is recomputed)."""
+
+import json
+
+import pytest
+
+import exactloss as xl
+from exactloss.surfaces import cli
+from exactloss.surfaces import report
+from exactloss.errors import FileFormatError
+from exactloss.evidence import FORMAT_VERSION, Result, Verdict
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    r = xl.check("lemma-2.1", widths="2,2,1", samples=2)
+    path = tmp_path_factory.mktemp("saved") / "lemma21.json"
+    path.write_text(json.dumps(r.to_json(), indent=2))
+    return r, path
+
+
+def _rich():
+    return Result(result="Theorem 3.8", holds=False, level="certified", statement="critical points are global minima",
+                  reason="a hypothesis fails", failed_hypothesis="n_k >= N - 1 (n_1 = 2, N = 5)",
+                  instance={"widths": [2, 2, 1]}, details={"alpha0": "3/2", "sweep": [[1, "[0.5 +/- 1e-20]"]]},
+                  clauses=(Verdict("width", False, "proved", "n_1 = 2 < 4"), Verdict("rank", None, None, "")),
+                  seconds=1.25)
+
+
+def test_round_trip_is_exact(tmp_path, saved):
+    r, path = saved
+    back = report.load_result(path)
+    assert back.explain() == r.explain()
+    assert back.to_json() == json.loads(path.read_text())
+    rich = _rich()
+    p = tmp_path / "rich.json"
+    p.write_text(rich.dumps())
+    again = report.load_result(p)
+    assert again.explain() == rich.explain() and again.to_json() == rich.to_json()
+
+
+def test_explain_command_prints_the_saved_explanation(saved, capsys):
+    r, path = saved
+    assert cli.main(["explain", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(r.explain() + "\n")
+    assert "nothing was recomputed" in out
+
+
+def test_explain_reads_stdin(saved, capsys, monkeypatch):
+    import io
+
+    r, path = saved
+    monkeypatch.setattr("sys.stdin", io.StringIO(path.read_text()))
+    assert cli.main(["explain", "-"]) == 0
+    assert capsys.readouterr().out.startswith(r.explain())
+
+
+def test_explain_check_all_record_lists_rows(tmp_path, capsys):
+    rec = {"format": "exactloss-result", "version": 1, "result": "check all", "holds": False, "level": "proved",
+           "seconds": 2.0, "instance": {"checks": 2},
+           "details": {"checks": [
+               {"check": "lemma-2.1", "paper": "Lemma 2.1", "instance": "generic", "holds": True, "expected": True,
+                "level": "proved", "ok": True, "seconds": 0.1, "reason": ""},
+               {"check": "lemma-4.3", "paper": "Lemma 4.3", "instance": "N=3", "holds": None, "expected": True,
+                "level": None, "ok": False, "seconds": 0.1, "reason": "error: something"}]}}
+    p = tmp_path / "all.json"
+    p.write_text(json.dumps(rec))
+    assert cli.main(["explain", str(p)]) == 0
+    out = capsys.readouterr().out
+    assert "ok  Lemma 2.1: generic -- holds [proved]" in out
+    assert "BAD Lemma 4.3: N=3 -- undecided [undecided]" in out and "error: something" in out
+
+
+def _write(tmp_path, content, name="r.json"):
+    p = tmp_path / name
+    if isinstance(content, bytes):
+        p.write_bytes(content)
+    else:
+        p.write_text(content if isinstance(content, str) else json.dumps(content))
+    return p
+
+
+GOOD = {"format": "exactloss-result", "version": 1, "result": "Lemma 2.1", "holds": True, "level": "proved"}
+
+
+@pytest.mark.parametrize("content,message", [
+    ("not json at all", "not JSON"),
+    ("", "not JSON"),
+    (b"\xff\xfe\x00garbage", "not a text file"),
+    ([1, 2, 3], "not an exactloss result (a JSON array"),
+    ({"result": "x", "holds": True}, "not an exactloss result (no \"format\" field"),
+    ({**GOOD, "format": "something-else"}, "\"format\" is 'something-else'"),
+    ({**GOOD, "version": FORMAT_VERSION + 1}, f"newer exactloss (result format version {FORMAT_VERSION + 1}"),
+    ({**GOOD, "version": "1"}, "\"version\" is '1'"),
+    ({**GOOD, "version": 0}, "\"version\" is 0"),
+    ({k: v for k, v in GOOD.items() if k != "result"}, "field \"result\" is missing"),
+    ({**GOOD, "holds": "yes"}, "field \"holds\" must be true, false or null"),
+    ({**GOOD, "holds": 1}, "field \"holds\" must be true, false or null"),
+    ({**GOOD, "level": "exact"}, "field \"level\" is 'exact'"),
+    ({**GOOD, "holds": None, "level": "certified"}, "undecided result (\"holds\": null) cannot be certified"),
+    ({**GOOD, "details": [1]}, "field \"details\" must be a JSON object, got a JSON array"),
+    ({**GOOD, "seconds": "fast"}, "field \"seconds\" must be a number"),
+    ({**GOOD, "clauses": [{"claim": "x"}]}, "clause 1 is not"),
+    ({**GOOD, "clauses": [{"claim": "x", "holds": None, "level": None}]}, None),
+    ({**GOOD, "clauses": [{"claim": "x", "holds": True, "level": "proved", "extra": 1}]}, "clause 1 is not"),
+    ({**GOOD, "clauses": "none"}, "field \"clauses\" must be a list"),
+])
+def test_bad_files(tmp_path, content, message):
+    p = _write(tmp_path, content)
+    if message is None:
+        assert report.load_result(p).clauses[0].claim == "x"
+        return
+    with pytest.raises(FileFormatError) as exc:
+        report.load_result(p)
+    text = str(exc.value)
+    assert message in text and str(p) in text and "\n" not in text
+
+
+def test_missing_and_unreadable(tmp_path):
+    with pytest.raises(FileFormatError, match="no such file"):
+        report.load_result(tmp_path / "nope.json")
+    with pytest.raises(FileFormatError, match="is a directory"):
+        report.load_result(tmp_path)
+
+
+@pytest.mark.parametrize("content,message", [
+    ({"hello": 1}, "not an exactloss result"),
+    ({**GOOD, "version": 99}, "newer exactloss"),
+    ("{", "not JSON"),
+])
+def test_explain_bad_input_exit_2(tmp_path, capsys, content, message):
+    p = _write(tmp_path, content)
+    assert cli.main(["explain", str(p)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0]
+
+
+def test_explain_missing_file_exit_2(tmp_path, capsys):
+    assert cli.main(["explain", str(tmp_path / "missing.json")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "no such file" in err
+
+
+def test_explain_is_registered():
+    from exactloss import registry
+
+    assert "explain" in {c.name for c in registry.commands()}
