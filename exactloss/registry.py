@@ -23,20 +23,21 @@ from typing import Any, Callable, Sequence
 from exactloss.errors import UnknownNameError
 from exactloss.evidence import Result
 
-# The modules that register checks or commands, imported lazily by :func:`checks` in this order (the
-# order of ``exactloss check all`` and ``check list``).
-CHECK_MODULES = (
-    "exactloss.paper.assumptions_checks",
-    "exactloss.paper.lemma_2_1",
-    "exactloss.paper.construction_checks",
-    "exactloss.surfaces.explain",
-    "exactloss.paper.theorems_checks",
-    "exactloss.paper.verified_checks",
-)
+# Checks and commands register themselves when their modules are imported: every module of the packages
+# below is imported (sorted by name) on the first call of :func:`checks`, :func:`commands` or :func:`get`.
+# ``paper`` holds one module per result; ``surfaces.cli`` one module per command.
+CHECK_PACKAGES = ("exactloss.paper", "exactloss.surfaces")
 
 
 def _check_modules() -> list[str]:
-    return list(CHECK_MODULES)
+    import pkgutil
+
+    names: list[str] = []
+    for pkg_name in CHECK_PACKAGES:
+        pkg = importlib.import_module(pkg_name)
+        names.append(pkg_name)
+        names.extend(m.name for m in pkgutil.walk_packages(pkg.__path__, prefix=pkg_name + "."))
+    return sorted(set(names))
 
 
 @dataclass(frozen=True)
@@ -159,8 +160,9 @@ def checks() -> list[Check]:
 
 
 def commands() -> list[Command]:
+    """Every registered command, by name."""
     _load()
-    return list(_COMMANDS.values())
+    return sorted(_COMMANDS.values(), key=lambda c: c.name)
 
 
 def get(name: str) -> Check:
