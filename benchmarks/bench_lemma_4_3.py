@@ -53,7 +53,7 @@ def main() -> None:
     print(f"{'N':>4} {'d':>2} {'points':<8} {'sigma':<9} {'alpha_0':>9} {'level':<9} {'replay s':>9} "
           f"{'full check s':>12} {'mpmath.det s':>12} {'replay/mpmath':>13}  sweep signs")
     base_128 = None
-    from exactloss.paper.lemma_4_3.construction import classify
+    from exactloss.paper.lemma_4_3.sigma import classify
 
     for act in ("sigmoid", "tanh", "softplus"):  # Assumption 3.2 checks (SymPy limits, ~1 s each) are cached
         classify(act)                              # per process; warm them so every row times the same work

@@ -1,7 +1,7 @@
 """Benchmark of the float64 path (issue 6, "Performance"): ratios measured in one run, printed as a table.
 
 1. certified full row rank of ``[F_1, 1_N]`` (sigmoid, d = 10, n_1 = N - 1, standard normal weights)
-   by :func:`exactloss.floatpath.verified.full_row_rank_float` vs ``numpy.linalg.matrix_rank`` (an SVD that
+   by :func:`exactloss.floatpath.certificates.full_row_rank_float` vs ``numpy.linalg.matrix_rank`` (an SVD that
    certifies nothing) on the same matrix -- target: at most 3x;
 2. Lemma 2.1 gradients + one Hessian-vector product (all layers) at widths (10, N, 100, 10)
    (row-blocked :func:`exactloss.floatpath.fastpath.gradients_and_hvp`: one :class:`exactloss.net.hessian.SecondOrder`
@@ -96,7 +96,8 @@ def grad_instance(N: int, width: int | None = None, seed: int = 0):
 
 def bench_rank(N: int, svd: bool, repeat: int = 1) -> dict:
     from exactloss.floatpath.fastpath import layer_with_ones
-    from exactloss.floatpath.verified import certify_layer_float, full_row_rank_float
+    from exactloss.floatpath.certificates import full_row_rank_float
+    from exactloss.floatpath.transfer import certify_layer_float
 
     net, P, X = rank_instance(N)
     t0 = time.perf_counter()
@@ -187,12 +188,12 @@ def bench_grad(N: int, repeat: int = 2, width: int | None = None) -> dict:
 def memory_child(job: str, N: int) -> dict:
     import exactloss.floatpath.fastpath  # noqa: F401  (the imports every job pays)
     import exactloss.net.hessian  # noqa: F401
-    import exactloss.floatpath.verified  # noqa: F401  (imported for the baseline)
+    import exactloss.floatpath.transfer  # noqa: F401  (imported for the baseline)
 
     base = current_rss_mib()
     if job == "rank":
         from exactloss.floatpath.fastpath import layer_with_ones
-        from exactloss.floatpath.verified import full_row_rank_float
+        from exactloss.floatpath.certificates import full_row_rank_float
 
         net, P, X = rank_instance(N)
         A = layer_with_ones(net, P, X, 1)

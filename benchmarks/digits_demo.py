@@ -13,7 +13,7 @@ import argparse
 import json
 import sys
 
-from exactloss.floatpath.datasets import scale_demo
+from exactloss.paper.lemma_3_5.at_scale import scale_demo
 
 
 def main(argv=None) -> int:

@@ -27,7 +27,9 @@ True
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from typing import Any, Iterable, Mapping
 
 LEVELS = ("numerical", "certified", "proved")
@@ -204,16 +206,17 @@ def jsonable(obj: Any) -> Any:
 
     Rationals become ``"p/q"`` strings (exact), arb balls ``"[mid +/- rad]"``,
     floats stay floats, NumPy arrays become nested lists.
+
+    The number types of NumPy, python-flint and mpmath are looked up in
+    ``sys.modules``, never imported here: a value of such a type exists only once
+    its library is loaded, and this module stays as light as the contracts must be.
     """
-    from fractions import Fraction
-
-    import numpy as np
-
+    np = sys.modules.get("numpy")
     if obj is None or isinstance(obj, (bool, str)):
         return obj
-    if isinstance(obj, (int, np.integer)) and not isinstance(obj, bool):
+    if isinstance(obj, int) or (np is not None and isinstance(obj, np.integer)):
         return int(obj)
-    if isinstance(obj, (float, np.floating)):
+    if isinstance(obj, float) or (np is not None and isinstance(obj, np.floating)):
         return float(obj)
     if isinstance(obj, Fraction):
         return str(obj)
@@ -221,10 +224,21 @@ def jsonable(obj: Any) -> Any:
         return {str(k): jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
         return [jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
+    if np is not None and isinstance(obj, np.ndarray):
         return [jsonable(v) for v in obj.tolist()] if obj.ndim else jsonable(obj.item())
     if isinstance(obj, (Verdict, Result)):
         return obj.to_json()
-    from exactloss.arith.systems import format_number
+    return json_number(obj)
 
-    return format_number(obj)
+
+def json_number(x: Any, digits: int = 20) -> str:
+    """A number of another library as JSON text: an arb ball ``"[mid +/- rad]"`` (``digits`` digits, with its
+    radius), an mpmath number to ``digits`` digits, anything else (fmpq ``"p/q"``, fmpz, SymPy) as ``str(x)``.
+
+    The same text as :func:`exactloss.arith.systems.format_number` for these types."""
+    flint, mpmath = sys.modules.get("flint"), sys.modules.get("mpmath")
+    if flint is not None and isinstance(x, flint.arb):
+        return x.str(digits, radius=True)
+    if mpmath is not None and isinstance(x, mpmath.mpf):
+        return mpmath.nstr(x, digits)
+    return str(x)

@@ -5,7 +5,9 @@ Each mathematical module registers its checks with :func:`register`: a name
 :class:`~exactloss.evidence.Result`), its command-line options (as
 :class:`Option` records whose ``dest`` are the function's keyword arguments)
 and the default instances that ``exactloss check all`` runs.  The CLI and
-the public :func:`check` read only this registry.
+the public :func:`check` read only this registry.  A result type may also
+register a dedicated re-certification of its saved evidence
+(:func:`register_verifier`), which ``exactloss verify`` runs after the replay.
 
 >>> import exactloss as xl
 >>> r = xl.check("lemma-2.1", widths="2,2,1", samples=2)
@@ -16,6 +18,8 @@ the public :func:`check` read only this registry.
 from __future__ import annotations
 
 import importlib
+import pkgutil
+import re
 import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Sequence
@@ -30,8 +34,6 @@ CHECK_PACKAGES = ("exactloss.paper", "exactloss.surfaces")
 
 
 def _check_modules() -> list[str]:
-    import pkgutil
-
     names: list[str] = []
     for pkg_name in CHECK_PACKAGES:
         pkg = importlib.import_module(pkg_name)
@@ -73,6 +75,10 @@ class Instance:
     expect: bool = True
     label: str = ""
 
+    def row_label(self) -> str:
+        """The instance's name in a ``check all`` row: its label, else ``k=v, ...`` (``default`` without arguments)."""
+        return self.label or ", ".join(f"{k}={v}" for k, v in self.kwargs.items()) or "default"
+
 
 @dataclass(frozen=True)
 class Check:
@@ -103,8 +109,12 @@ class Command:
     run: Callable[[Any], int]
 
 
+Verifier = Callable[[Result, int], Result]
+"""A dedicated re-certification: ``fn(saved: Result, digits: int) -> Result`` (holds = the evidence re-checks)."""
+
 _CHECKS: dict[str, Check] = {}
 _COMMANDS: dict[str, Command] = {}
+_VERIFIERS: dict[str, Verifier] = {}
 _LOADED = False
 
 
@@ -137,9 +147,21 @@ def register_command(name: str, help: str, add_arguments: Callable[[Any], None],
     _COMMANDS[name] = Command(name, help, add_arguments, run)
 
 
-def _paper_order(paper: str) -> float:
-    import re
+def register_verifier(result_name: str) -> Callable[[Verifier], Verifier]:
+    """Register a dedicated re-certification ``fn(saved: Result, digits: int) -> Result`` for a result type.
 
+    ``result_name`` is the saved record's ``result`` (``"Lemma 4.3"``); ``exactloss verify`` runs the function
+    on a saved record that holds, after the replays (:mod:`exactloss.surfaces.verify`, step 3).
+    """
+
+    def deco(fn: Verifier) -> Verifier:
+        _VERIFIERS[result_name] = fn
+        return fn
+
+    return deco
+
+
+def _paper_order(paper: str) -> float:
     m = re.search(r"(\d+)\.(\d+)", paper)
     return float(f"{m.group(1)}.{int(m.group(2)):03d}") if m else 99.0
 
@@ -163,6 +185,12 @@ def commands() -> list[Command]:
     """Every registered command, by name."""
     _load()
     return sorted(_COMMANDS.values(), key=lambda c: c.name)
+
+
+def verifier(result_name: str) -> Verifier | None:
+    """The dedicated re-certification registered for a result type (:func:`register_verifier`), or None."""
+    _load()
+    return _VERIFIERS.get(result_name)
 
 
 def get(name: str) -> Check:

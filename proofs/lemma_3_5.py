@@ -36,10 +36,8 @@ for widths, N, seed in [("2,5,1", 6, 1)]:
     print(f"{'ok ' if r.holds else 'BAD'} trained {widths} N={N}: {r.reason} [{r.level}]")
 
 # Newton on the top layer in mpmath (exact dyadic iterates), then the same certificates
-from exactloss.floatpath.training import refine_layer, train  # noqa: E402
-
-P, X, Y, _ = train((2, 5, 1), N=6, seed=1, iterations=800)
-P2, norms = refine_layer(P, X, Y, "sigmoid", iterations=2, dps=60)
+P, X, Y, _ = xl.train((2, 5, 1), N=6, seed=1, iterations=800)
+P2, norms = xl.refine_layer(P, X, Y, "sigmoid", iterations=2, dps=60)
 rb = xl.check("lemma-3.5", form="quantitative", params=P2, data=(X, Y), activation="sigmoid", digits=80)
 rn = xl.check("lemma-3.5", form="nearby", params=P2, data=(X, Y), activation="sigmoid", digits=80)
 good = rb.holds is True and rn.holds is True
@@ -48,9 +46,7 @@ print(f"{'ok ' if good else 'BAD'} Newton-refined: ||grad|| {norms[0]:.1e} -> {n
       f"Phi <= {rb.details['loss_bound']:.3e}; exact global minimum within {rn.details['radius']:.1e}")
 
 # side by side: a wide network reaches (certifiably) ~0 loss, a narrow one stalls and Lemma 3.5 cannot apply
-from exactloss.floatpath.training import wide_and_narrow  # noqa: E402
-
-demo = wide_and_narrow(N=6, iterations=600)
+demo = xl.wide_and_narrow(N=6, iterations=600)
 for label, v in demo.items():
     c = v["certificate"]
     print(f"    {label:<6} widths {v['widths']}: trained Phi ~ {v['train']['Phi']:.3g}, "

@@ -38,7 +38,7 @@ def test_morse_complex_only_degenerate_point_is_undecided():
 
 
 def test_float_certificate_of_a_foreign_matrix_is_about_that_matrix_only():
-    from exactloss.floatpath.verified import certify_layer_float
+    from exactloss.floatpath.transfer import certify_layer_float
 
     net = xl.Network((1, 5, 1), "sigmoid")
     P = xl.Parameters((np.zeros((1, 5)), np.ones((5, 1))), (np.arange(5.0) / 7, np.zeros(1)))

@@ -53,6 +53,7 @@ from typing import Any
 import sympy as sp
 from flint import arb, ctx, fmpq
 
+from exactloss.arith.compile import compile_arb
 from exactloss.arith.exprparse import to_sympy
 from exactloss.arith.pieces import interior_sub, junctions, pieces
 from exactloss.arith.ranges import const_ball, cmp, guarded, prove_sign, sample_values
@@ -286,12 +287,10 @@ def _ball_near(e: sp.Expr, var: sp.Symbol, c: sp.Expr, side: int) -> arb | None:
     cb = const_ball(c)
     if cb is None:
         return None
-    from exactloss.arith.systems import _compile_arb
-
     saved = ctx.prec
     ctx.prec = 256
     try:
-        f = _compile_arb(e, var)
+        f = compile_arb(e, var)
         v = f(cb + side * arb(fmpq(1, 2**80)))
         return v if v.is_finite() else None
     except Exception:

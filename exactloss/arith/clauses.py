@@ -1,14 +1,14 @@
 """Shared pieces of the assumption checkers: three-valued logic over verdicts, exact limits, evaluation.
 
-``_and``/``_or`` combine :class:`~exactloss.evidence.Verdict` values in
+``and_``/``or_`` combine :class:`~exactloss.evidence.Verdict` values in
 three-valued logic (False dominates ``and``, True dominates ``or``, otherwise
-undecided) and carry the level of the deciding clauses.  :func:`_lim` is
-SymPy's exact ``limit`` under a time budget; :func:`_confirmed_lim` keeps a
+undecided) and carry the level of the deciding clauses.  :func:`lim` is
+SymPy's exact ``limit`` under a time budget; :func:`confirmed_lim` keeps a
 limit at +-oo only when a ball value at +-2^20 agrees with it (a sanity net
 against a wrong SymPy limit -- an unconfirmed limit is treated as unknown).
 
 Every evaluation respects the pieces of a ``Piecewise`` (:mod:`exactloss.arith.pieces`):
-``_at``/``_ball_at`` take the value from the piece that contains the point,
+``exact_at``/``arb_at`` take the value from the piece that contains the point,
 and a limit at +-oo is the limit of the unbounded end piece.
 """
 
@@ -31,7 +31,8 @@ LIMIT_SECONDS = 10.0
 # --------------------------------------------------------------------------
 
 
-def _and(*vs: Verdict) -> tuple[bool | None, str | None]:
+def and_(*vs: Verdict) -> tuple[bool | None, str | None]:
+    """Three-valued conjunction of verdicts: ``(holds, level)``; False dominates, all True gives the weakest level."""
     if any(v.holds is False for v in vs):
         fails = [v for v in vs if v.holds is False]
         return False, max((v.level for v in fails), key=lambda lv: ["numerical", "certified", "proved"].index(lv) if lv else -1)
@@ -40,7 +41,8 @@ def _and(*vs: Verdict) -> tuple[bool | None, str | None]:
     return None, None
 
 
-def _or(*vs: Verdict) -> tuple[bool | None, str | None]:
+def or_(*vs: Verdict) -> tuple[bool | None, str | None]:
+    """Three-valued disjunction of verdicts: ``(holds, level)``; True dominates with the strongest true level."""
     trues = [v for v in vs if v.holds is True]
     if trues:
         return True, max((v.level for v in trues), key=lambda lv: ["numerical", "certified", "proved"].index(lv))
@@ -49,11 +51,14 @@ def _or(*vs: Verdict) -> tuple[bool | None, str | None]:
     return None, None
 
 
-def _v(claim: str, holds: bool | None, level: str | None, reason: str) -> Verdict:
+def verdict(claim: str, holds: bool | None, level: str | None, reason: str) -> Verdict:
+    """A :class:`~exactloss.evidence.Verdict`; an undecided one (``holds`` None) carries no level."""
     return Verdict(claim, holds, level if holds is not None else None, reason)
 
 
-def _lim(e: sp.Expr, var: sp.Symbol, at: Any, direction: str = "+-") -> sp.Expr | None:
+def lim(e: sp.Expr, var: sp.Symbol, at: Any, direction: str = "+-") -> sp.Expr | None:
+    """SymPy's exact limit of e at ``at`` (the end piece of a Piecewise at +-oo) under a time budget; None if
+    not found or not a real number."""
     if at in (sp.oo, -sp.oo) and e.has(sp.Piecewise):
         e = end_expr(e, var, 1 if at == sp.oo else -1)  # only the unbounded piece is seen at +-oo
         if e is None:
@@ -65,14 +70,14 @@ def _lim(e: sp.Expr, var: sp.Symbol, at: Any, direction: str = "+-") -> sp.Expr 
     return L
 
 
-def _confirmed_lim(e: sp.Expr, var: sp.Symbol, at: Any) -> sp.Expr | None:
+def confirmed_lim(e: sp.Expr, var: sp.Symbol, at: Any) -> sp.Expr | None:
     """SymPy's limit at +-oo, kept only if a ball value of e at +-2^20 agrees with it (within 1e-2, or
     |e| > 10 for an infinite limit) -- a sanity net against a wrong SymPy limit; None otherwise."""
     if e.has(sp.Piecewise):
         e = end_expr(e, var, 1 if at == sp.oo else -1)
         if e is None:
             return None
-    L = _lim(e, var, at)
+    L = lim(e, var, at)
     if L is None:
         return None
     x = sp.Integer(2) ** 20 * (1 if at == sp.oo else -1)
@@ -87,20 +92,23 @@ def _confirmed_lim(e: sp.Expr, var: sp.Symbol, at: Any) -> sp.Expr | None:
     return L
 
 
-def _at(e: sp.Expr, var: sp.Symbol, x: Any) -> sp.Expr:
+def exact_at(e: sp.Expr, var: sp.Symbol, x: Any) -> sp.Expr:
     """e(x) exactly, from the piece containing x (nan where e is not defined there or the pieces are unknown)."""
     x = to_sympy(x)  # a SymPy value; never a string evaluated as code
     return value_at(e, var, x)
 
 
-def _ball_at(e: sp.Expr, var: sp.Symbol, x: Any):
+def arb_at(e: sp.Expr, var: sp.Symbol, x: Any):
+    """e(x) as an arb ball, from the piece containing x (None when no enclosure is found)."""
     return ball_at(e, var, to_sympy(x))
 
 
-def _derivative(e: sp.Expr, var: sp.Symbol) -> sp.Expr:
+def derivative(e: sp.Expr, var: sp.Symbol) -> sp.Expr:
+    """de/dvar with the DiracDelta terms of a Piecewise/Heaviside dropped (the derivative off the junctions)."""
     d = sp.diff(e, var)
     return d.replace(lambda x: isinstance(x, sp.DiracDelta), lambda x: sp.S.Zero)
 
 
-_PROBES = [sp.Rational(p, q) for p, q in ((-3, 1), (-1, 2), (1, 3), (2, 1), (-7, 1), (5, 1))]
+# rational probe points where the checkers look for counterexamples
+PROBES = [sp.Rational(p, q) for p, q in ((-3, 1), (-1, 2), (1, 3), (2, 1), (-7, 1), (5, 1))]
 

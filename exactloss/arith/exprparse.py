@@ -43,11 +43,13 @@ exactloss.errors.InputError: expression: cannot parse "__import__('os')": unexpe
 
 from __future__ import annotations
 
+import numbers
 import re
 from fractions import Fraction
 from typing import Any, Callable, Mapping
 
 import sympy as sp
+from flint import fmpq, fmpz
 
 from exactloss.errors import InputError
 
@@ -485,17 +487,10 @@ def to_sympy(x: Any, what: str = "value") -> sp.Basic:
         return sp.true if x else sp.false
     if isinstance(x, str):
         return parse(x, plain_symbols(), what)
-    try:
-        from flint import fmpq, fmpz
-
-        if isinstance(x, fmpq):
-            return sp.Rational(int(x.p), int(x.q))
-        if isinstance(x, fmpz):
-            return sp.Integer(int(x))
-    except ImportError:  # pragma: no cover
-        pass
-    import numbers
-
+    if isinstance(x, fmpq):
+        return sp.Rational(int(x.p), int(x.q))
+    if isinstance(x, fmpz):
+        return sp.Integer(int(x))
     if isinstance(x, numbers.Integral):
         return sp.Integer(int(x))
     if isinstance(x, Fraction):

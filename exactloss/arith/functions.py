@@ -26,7 +26,8 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from exactloss.errors import InputError
-from exactloss.arith.systems import NumberSystem, Symbolic
+from exactloss.arith.exprparse import parse
+from exactloss.arith.systems import NumberSystem, Symbolic, parse_rational
 
 T = sp.Symbol("t", real=True)
 A_VAR = sp.Symbol("a", real=True)
@@ -43,8 +44,6 @@ def parse_expression(text: str, var: sp.Symbol, what: str, also: tuple[sp.Symbol
     Refuses, with a message that says why, a string that does not parse, uses
     another variable or an unknown function, or is complex-valued.
     """
-    from exactloss.arith.exprparse import parse
-
     example = f"\"atan({var})\""
     if not isinstance(text, str) or not text.strip():
         raise InputError(f"{what}: empty expression; write a formula in {var}, e.g. {example}")
@@ -239,8 +238,6 @@ def lookup(spec: "str | ScalarFunction", kind: str, catalogue: Mapping[str, Any]
     The one implementation behind :func:`exactloss.activation` and :func:`exactloss.loss`:
     ``catalogue`` maps a name to ``(factory, defaults)``; parameters are read as exact rationals.
     """
-    from exactloss.arith.systems import parse_rational
-
     other = "loss" if kind == "activation" else "activation"
     if isinstance(spec, ScalarFunction):
         if spec.kind != kind:

@@ -38,8 +38,8 @@ from typing import Callable, Iterator
 import sympy as sp
 from flint import arb, ctx
 
+from exactloss.arith.compile import compile_arb
 from exactloss.arith.exprparse import to_sympy
-from exactloss.arith.systems import _compile_arb
 
 oo = sp.oo
 PREC = 128
@@ -63,7 +63,7 @@ def const_ball(c: sp.Expr, prec: int = PREC) -> arb | None:
     saved = ctx.prec
     ctx.prec = prec
     try:
-        v = _compile_arb(c, sp.Dummy())(arb(0))
+        v = compile_arb(c, sp.Dummy())(arb(0))
         return v if v.is_finite() else None
     except Exception:
         return None
@@ -257,6 +257,19 @@ def value_range(e: sp.Expr) -> Range | None:
         return None
 
 
+def _fold_ranges(args: tuple, op: Callable[["Range", "Range"], "Range | None"]) -> "Range | None":
+    """The range of a sum/product from the ranges of its terms (None as soon as one is unknown)."""
+    acc = None
+    for a in args:
+        r = _range(a)
+        if r is None:
+            return None
+        acc = r if acc is None else op(acc, r)
+        if acc is None:
+            return None
+    return acc
+
+
 def _range(e: sp.Expr) -> Range | None:
     if not e.free_symbols:
         if e.is_number and e.is_real is not False and e.is_finite is not False:
@@ -272,23 +285,9 @@ def _range(e: sp.Expr) -> Range | None:
             return FULL
         return None
     if isinstance(e, sp.Add):
-        acc = None
-        for a in e.args:
-            r = _range(a)
-            if r is None:
-                return None
-            acc = r if acc is None else _add(acc, r)
-        return acc
+        return _fold_ranges(e.args, _add)
     if isinstance(e, sp.Mul):
-        acc = None
-        for a in e.args:
-            r = _range(a)
-            if r is None:
-                return None
-            acc = r if acc is None else _mul(acc, r)
-            if acc is None:
-                return None
-        return acc
+        return _fold_ranges(e.args, _mul)
     if isinstance(e, sp.Pow):
         b, x = e.base, e.exp
         if x.is_Integer:

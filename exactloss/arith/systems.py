@@ -46,7 +46,8 @@ import numpy as np
 import sympy as sp
 from flint import arb, arb_mat, ctx, fmpq, fmpq_mat, fmpz
 
-from exactloss.errors import DataError, InputError, NotExactError, UnknownNameError
+from exactloss.errors import DataError, InputError, UnknownNameError
+from exactloss.arith.compile import compile_arb, compile_exact
 
 # --------------------------------------------------------------------------
 # exact rationals: parsing user input
@@ -179,199 +180,6 @@ def format_number(x: Any, digits: int = 20) -> Any:
     if isinstance(x, sp.Basic):
         return str(x)
     return str(x)
-
-
-# --------------------------------------------------------------------------
-# evaluating SymPy expressions rigorously / exactly
-# --------------------------------------------------------------------------
-
-_ARB_FUNCS: dict[type, Callable[[arb], arb]] = {
-    sp.exp: arb.exp,
-    sp.log: arb.log,
-    sp.sin: arb.sin,
-    sp.cos: arb.cos,
-    sp.tan: arb.tan,
-    sp.tanh: arb.tanh,
-    sp.sinh: arb.sinh,
-    sp.cosh: arb.cosh,
-    sp.atan: arb.atan,
-    sp.asinh: arb.asinh,
-    sp.erf: arb.erf,
-    sp.erfc: arb.erfc,
-    sp.Abs: lambda x: abs(x),
-    sp.sign: arb.sgn,
-}
-
-
-def _heaviside_arb(x: arb) -> arb:
-    if x > 0:
-        return arb(1)
-    if x < 0:
-        return arb(0)
-    return arb(fmpq(1, 2), fmpq(1, 2))  # [0, 1]: every value it may take
-
-
-def _arb_ipow(x: arb, n: int) -> arb:
-    """``x**n`` for an integer ``n >= 0`` as a ball operation valid for every ball ``x``.
-
-    python-flint's ``arb ** int`` goes through the real power ``exp(n log x)``
-    and returns NaN for a ball that contains 0 (``arb(0, 1)**2``).  Such a ball
-    is enclosed here from its exact endpoints: ``t -> t^n`` is increasing for odd
-    ``n``, so ``x^n`` lies in the hull of ``lo^n`` and ``hi^n``; for even ``n`` it
-    lies in ``[0, max(lo^n, hi^n)]`` (the hull with 0, clamped to ``[0, oo)``).
-    """
-    if n == 0:
-        return arb(1)
-    if n == 1 or x.is_exact() or not x.contains(0) or not x.is_finite():
-        return x ** n
-    lo, hi = arb(x.lower()) ** n, arb(x.upper()) ** n
-    if n % 2:
-        return lo.union(hi)
-    return arb(0).union(lo).union(hi).nonnegative_part()
-
-
-def _compile_arb(expr: sp.Expr, var: sp.Symbol) -> Callable[[arb], arb]:
-    """Translate a SymPy expression into arb operations (rigorous enclosures).
-
-    A result that is NaN (a ball on which the function has no finite
-    enclosure, e.g. ``sqrt`` of a ball reaching below 0, ``1/x`` on a ball
-    containing 0) means *no enclosure*: every comparison with it is False,
-    ``contains`` is True, so callers treat it as undecided.
-    """
-    if expr == var:
-        return lambda x: x
-    if expr.is_Rational:
-        q = fmpq(int(expr.p), int(expr.q))
-        return lambda x: arb(q)
-    if expr.is_Float:
-        q = sp.Rational(expr)
-        qq = fmpq(int(q.p), int(q.q))
-        return lambda x: arb(qq)
-    if expr is sp.pi:
-        return lambda x: arb.pi()
-    if expr is sp.E:
-        return lambda x: arb.const_e()
-    if isinstance(expr, sp.Add):
-        parts = [_compile_arb(a, var) for a in expr.args]
-
-        def add(x: arb) -> arb:
-            s = parts[0](x)
-            for p in parts[1:]:
-                s = s + p(x)
-            return s
-
-        return add
-    if isinstance(expr, sp.Mul):
-        parts = [_compile_arb(a, var) for a in expr.args]
-
-        def mul(x: arb) -> arb:
-            s = parts[0](x)
-            for p in parts[1:]:
-                s = s * p(x)
-            return s
-
-        return mul
-    if isinstance(expr, sp.Pow):
-        base = _compile_arb(expr.base, var)
-        e = expr.exp
-        if e.is_Integer:
-            n = int(e)
-            if n >= 0:
-                return lambda x: _arb_ipow(base(x), n)
-            return lambda x: 1 / _arb_ipow(base(x), -n)
-        if e == sp.Rational(1, 2):
-            return lambda x: base(x).sqrt()
-        if e == sp.Rational(-1, 2):
-            return lambda x: base(x).rsqrt()
-        ex = _compile_arb(e, var)
-        return lambda x: (ex(x) * base(x).log()).exp()
-    if isinstance(expr, sp.Heaviside):
-        inner = _compile_arb(expr.args[0], var)
-        return lambda x: _heaviside_arb(inner(x))
-    if isinstance(expr, (sp.Max, sp.Min)):
-        parts = [_compile_arb(a, var) for a in expr.args]
-        pick = arb.max if isinstance(expr, sp.Max) else arb.min
-
-        def mm(x: arb) -> arb:
-            s = parts[0](x)
-            for p in parts[1:]:
-                s = pick(s, p(x))
-            return s
-
-        return mm
-    if isinstance(expr, sp.log) and isinstance(expr.args[0], sp.Add) and sp.S.One in expr.args[0].args:
-        # log(1 + X) as log1p(X): no cancellation when X is tiny (softplus far left)
-        rest = _compile_arb(expr.args[0] - 1, var)
-        return lambda x: rest(x).log1p()
-    func = type(expr)
-    if func in _ARB_FUNCS and len(expr.args) == 1:
-        inner = _compile_arb(expr.args[0], var)
-        f = _ARB_FUNCS[func]
-        return lambda x: f(inner(x))
-    raise InputError(
-        f"cannot evaluate {expr} rigorously in ball arithmetic (no arb counterpart for {func.__name__}); "
-        "use --numbers mpmath or float for a numerical answer"
-    )
-
-
-def _compile_exact(expr: sp.Expr, var: sp.Symbol, what: str) -> Callable[[fmpq], fmpq]:
-    """Translate a rational function of ``var`` into fmpq arithmetic, or refuse."""
-    if expr == var:
-        return lambda x: x
-    if expr.is_Rational:
-        q = fmpq(int(expr.p), int(expr.q))
-        return lambda x: q
-    if isinstance(expr, sp.Add):
-        parts = [_compile_exact(a, var, what) for a in expr.args]
-        return lambda x: sum((p(x) for p in parts[1:]), parts[0](x))
-    if isinstance(expr, sp.Mul):
-        parts = [_compile_exact(a, var, what) for a in expr.args]
-
-        def mul(x: fmpq) -> fmpq:
-            s = parts[0](x)
-            for p in parts[1:]:
-                s = s * p(x)
-            return s
-
-        return mul
-    if isinstance(expr, sp.Pow) and expr.exp.is_Integer:
-        base = _compile_exact(expr.base, var, what)
-        n = int(expr.exp)
-        if n >= 0:
-            return lambda x: base(x) ** n
-
-        def inv(x: fmpq) -> fmpq:
-            v = base(x)
-            if v == 0:
-                raise DataError(f"{what}: division by zero at {x}")
-            return 1 / v ** (-n)
-
-        return inv
-    if isinstance(expr, (sp.Max, sp.Min)):
-        parts = [_compile_exact(a, var, what) for a in expr.args]
-        pick = max if isinstance(expr, sp.Max) else min
-        return lambda x: pick(p(x) for p in parts)
-    if isinstance(expr, sp.Abs):
-        inner = _compile_exact(expr.args[0], var, what)
-        return lambda x: abs(inner(x))
-    if isinstance(expr, sp.sign):
-        inner = _compile_exact(expr.args[0], var, what)
-        return lambda x: fmpq((inner(x) > 0) - (inner(x) < 0))
-    if isinstance(expr, sp.Heaviside):
-        inner = _compile_exact(expr.args[0], var, what)
-
-        def step(x: fmpq) -> fmpq:
-            v = inner(x)
-            if v == 0:
-                raise DataError(f"{what}: not differentiable at {x} (a kink of the function); the value is undefined there")
-            return fmpq(1 if v > 0 else 0)
-
-        return step
-    raise NotExactError(
-        f"{what} is not a rational function ({expr} involves {type(expr).__name__}): its values at rational "
-        "points are not rational, so exact arithmetic cannot represent them; use --numbers ball for certified "
-        "enclosures"
-    )
 
 
 # --------------------------------------------------------------------------
@@ -520,7 +328,7 @@ class Exact(NumberSystem):
         return isinstance(x, fmpq)
 
     def compile(self, expr: sp.Expr, var: sp.Symbol, what: str) -> Callable[[Any], Any]:
-        return _compile_exact(expr, var, what)
+        return compile_exact(expr, var, what)
 
     def matrix(self, A: np.ndarray) -> fmpq_mat:
         A = self.array(A)
@@ -574,7 +382,7 @@ class Ball(NumberSystem):
         return isinstance(x, arb)
 
     def compile(self, expr: sp.Expr, var: sp.Symbol, what: str) -> Callable[[Any], Any]:
-        return _compile_arb(expr, var)
+        return compile_arb(expr, var)
 
     def matrix(self, A: np.ndarray) -> arb_mat:
         A = self.array(A)

@@ -1,21 +1,20 @@
 """Training to an approximate critical point, so the theorems can be seen acting (issue item 7).
 
-:func:`train` minimises Phi in float64 with SciPy's L-BFGS (gradients from
-Lemma 2.1, :func:`exactloss.net.backprop.backprop` on float arrays), then returns
-the parameters as the *exact binary rationals* the floats are.  Nothing about
-the training is trusted: the certificates (:func:`exactloss.paper.lemma_3_5.quantitative.lemma_3_5_bound`,
-the rank and Hessian certificates) are computed afterwards, in ball
-arithmetic, at those exact parameters.
+One L-BFGS trainer, :func:`train_float`: SciPy's L-BFGS-B on Phi in float64 over the chosen layers,
+with the row-blocked gradients of Lemma 2.1 (:func:`exactloss.floatpath.fastpath.gradients`, i.e.
+:func:`exactloss.net.backprop.backprop` on float arrays), parameters flattened in the documented order
+of :func:`exactloss.net.hessian.flatten`.  Its result is an *approximate* critical point: nothing about
+the training is trusted.
 
-:func:`refine_layer` runs Newton on one layer in mpmath (block Hessian of
-:mod:`exactloss.net.hessian`, iterates stored as exact dyadic rationals): the gradient
-falls quadratically (1e-16 -> 1e-80 in three steps on small wide networks).
-
-:func:`wide_and_narrow` trains a wide network (``n_1 >= N - 1``) and a narrow
-one on the same data, for the side-by-side demonstration: the wide one is
-driven to a tiny loss with a certified bound; the narrow one (``n_1 = 1``: its
-output is monotone in x, the targets zig-zag) stalls at a positive loss and
-condition (1) of Lemma 3.5 fails by shape.
+* :func:`train` -- all layers from a seeded ``N(0, 1)`` start on rational data, returning the parameters
+  as the *exact binary rationals* the floats are, so that the certificates
+  (:func:`exactloss.paper.lemma_3_5.quantitative.lemma_3_5_bound`, the rank and Hessian certificates)
+  can be computed afterwards, in ball arithmetic, at those exact parameters;
+* :func:`fit_top_layer` -- a least-squares start for the top layer (interpolates when ``[F_{L-1}, 1_N]``
+  has full row rank);
+* :func:`refine_layer` -- Newton on one layer in mpmath (block Hessian of :mod:`exactloss.net.hessian`,
+  iterates stored as exact dyadic rationals): the gradient falls quadratically (1e-16 -> 1e-80 in three
+  steps on small wide networks).
 
 >>> P, X, Y, info = train((2, 5, 1), N=5, seed=0, iterations=300)
 >>> info["Phi"] < 1e-6
@@ -25,30 +24,94 @@ True
 from __future__ import annotations
 
 import random
+import time
 from fractions import Fraction
 from typing import Any, Sequence
 
+import mpmath
 import numpy as np
+import scipy.optimize
 
-from exactloss.net.backprop import backprop
-from exactloss.net.network import Network, Parameters
-from exactloss.arith.systems import Float
-
-
-def _unpack(theta: np.ndarray, widths: Sequence[int]) -> Parameters:
-    Ws, bs, pos = [], [], 0
-    for l in range(1, len(widths)):
-        a, b = widths[l - 1], widths[l]
-        Ws.append(theta[pos:pos + a * b].reshape(a, b))
-        pos += a * b
-        bs.append(theta[pos:pos + b])
-        pos += b
-    return Parameters(tuple(Ws), tuple(bs))
+from exactloss.arith.systems import MP, Float
+from exactloss.errors import InputError
+from exactloss.floatpath.fastpath import gradients, layer_with_ones, progress_bar
+from exactloss.net.hessian import SecondOrder, chosen_layers, flatten, unflatten
+from exactloss.net.network import Network, Parameters, random_float_parameters
 
 
-def _exact(P: Parameters) -> Parameters:
-    conv = np.vectorize(lambda x: Fraction(float(x)), otypes=[object])
-    return Parameters(tuple(conv(W) for W in P.W), tuple(conv(b) for b in P.b))
+def fit_top_layer(net: Any, P: Any, X: np.ndarray, Y: np.ndarray):
+    """Least-squares start for the top layer: ``[F_{L-1}, 1] [W_L; b_L] ~ sigma^{-1}(Y)`` (sigmoid/tanh/identity).
+
+    With ``[F_{L-1}, 1_N]`` of full row rank this interpolates, i.e. reaches
+    the global minimum 0 of the squared loss up to rounding.
+    """
+    name = net.activation.name
+    inv = {"sigmoid": lambda y: np.log(y / (1 - y)), "tanh": np.arctanh, "identity": lambda y: y}.get(name)
+    if inv is None:
+        raise InputError(f"fit_top_layer: no inverse for the activation {net.activation.describe()}")
+    A = layer_with_ones(net, P, X, net.L - 1)
+    T = inv(np.clip(Y, 1e-12, 1 - 1e-12) if name == "sigmoid" else Y)
+    sol = np.linalg.lstsq(A, T, rcond=None)[0]
+    return P.replace_layer(net.L, sol[:-1], sol[-1])
+
+
+def _with_layers(net: Network, P: Parameters, layers: Sequence[int], theta: np.ndarray) -> Parameters:
+    """``P`` with the (sorted) ``layers`` read from the flat vector ``theta`` (documented order)."""
+    for l, (W, b) in zip(layers, unflatten(net, theta, layers)):
+        P = P.replace_layer(l, W, b)
+    return P
+
+
+def train_float(net: Any, X: np.ndarray, Y: np.ndarray, loss: str = "squared", P0: Any = None,
+                layers: Sequence[int] | None = None, maxiter: int = 300, gtol: float = 1e-12, seed: int = 0,
+                init: str = "random", progress: bool | None = None, ftol: float = 0.0, maxcor: int = 20,
+                maxfun: int | None = None) -> tuple[Any, dict]:
+    """L-BFGS (scipy) on Phi in float64 from ``P0`` (default: seeded random), over ``layers`` (default all).
+
+    ``init="lstsq"`` first fits the top layer by least squares
+    (:func:`fit_top_layer`).  ``gtol``, ``ftol``, ``maxcor``, ``maxfun``: L-BFGS-B's options.  Returns
+    ``(parameters, info)``; the result is an *approximate* critical point: ``info["grad_norm"]`` says how
+    approximate.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    Y = np.asarray(Y, dtype=np.float64)
+    P = P0 if P0 is not None else random_float_parameters(net.widths, seed)
+    if init == "lstsq":
+        P = fit_top_layer(net, P, X, Y)
+    elif init != "random":
+        raise InputError(f"init {init!r}: use 'random' or 'lstsq'")
+    layers = list(range(1, net.L + 1)) if layers is None else [int(k) for k in layers]
+    if any(not 1 <= k <= net.L for k in layers):
+        raise InputError(f"layers {layers}: each must be in 1..{net.L}")
+    order = chosen_layers(net, layers)
+    t0 = time.perf_counter()
+    bar = progress_bar(total=int(maxiter), desc="training (L-BFGS)", enable=progress)
+    state = {"phi": None}
+
+    def fun(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        g = gradients(net, _with_layers(net, P, order, theta), X, Y, loss)
+        state["phi"] = g.phi
+        return g.phi, flatten([(g.grad_W[k - 1], g.grad_b[k - 1]) for k in order])
+
+    def callback(theta: np.ndarray) -> None:
+        bar.update(1)
+        if state["phi"] is not None:
+            bar.set_postfix_str(f"Phi={state['phi']:.3e}")
+
+    options = {"maxiter": int(maxiter), "gtol": gtol, "ftol": ftol, "maxcor": maxcor}
+    if maxfun is not None:
+        options["maxfun"] = int(maxfun)
+    try:
+        res = scipy.optimize.minimize(fun, flatten([P.layer(k) for k in order]), jac=True, method="L-BFGS-B",
+                                      callback=callback, options=options)
+    finally:
+        bar.close()
+    Pt = _with_layers(net, P, order, res.x)
+    g = gradients(net, Pt, X, Y, loss)
+    info = {"phi": g.phi, "grad_norm": g.norm(), "grad_norm_layers": {k: g.norm([k]) for k in range(1, net.L + 1)},
+            "iterations": int(res.nit), "message": str(res.message), "seconds": time.perf_counter() - t0,
+            "trained_layers": layers, "init": init}
+    return Pt, info
 
 
 def data_for(N: int, d: int, m: int = 1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -65,54 +128,33 @@ def data_for(N: int, d: int, m: int = 1, seed: int = 0) -> tuple[np.ndarray, np.
     return np.array(X, dtype=object), np.array(Y, dtype=object)
 
 
-def train(widths: Sequence[int], N: int | None = None, X: Any = None, Y: Any = None, activation: str = "sigmoid",
-          loss: str = "squared", seed: int = 0, iterations: int = 2000) -> tuple[Parameters, np.ndarray, np.ndarray, dict]:
-    """L-BFGS on all parameters in float64; returns exact-rational parameters, data and a float summary."""
-    from scipy.optimize import minimize
+def exact_parameters(P: Parameters) -> Parameters:
+    """Float parameters as the exact binary rationals (Fractions) they are."""
+    conv = np.vectorize(lambda x: Fraction(float(x)), otypes=[object])
+    return Parameters(tuple(conv(W) for W in P.W), tuple(conv(b) for b in P.b))
 
+
+def train(widths: Sequence[int], N: int | None = None, X: Any = None, Y: Any = None, activation: str = "sigmoid",
+          loss: str = "squared", seed: int = 0,
+          iterations: int = 2000) -> tuple[Parameters, np.ndarray, np.ndarray, dict]:
+    """L-BFGS on all parameters in float64 (:func:`train_float` from ``N(0, 1)`` draws); returns exact-rational
+    parameters, data (default :func:`data_for`) and a float summary."""
     widths = tuple(int(w) for w in widths)
     if X is None:
         X, Y = data_for(int(N), widths[0], widths[-1], seed)
     net = Network(widths, activation)
     F = Float()
     Xf, Yf = F.array(X), F.array(Y)
-    rng = np.random.default_rng(seed)
-    sizes = sum(widths[l - 1] * widths[l] + widths[l] for l in range(1, len(widths)))
-    theta0 = rng.normal(0, 1.0, sizes)
-
-    def fun(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        P = _unpack(theta, widths)
-        g = backprop(net, P, Xf, Yf, loss, F)
-        grad = np.concatenate([np.concatenate([gw.reshape(-1), gb]) for gw, gb in zip(g.grad_W, g.grad_b)])
-        return float(g.phi), grad
-
-    res = minimize(fun, theta0, jac=True, method="L-BFGS-B",
-                   options={"maxiter": iterations, "maxfun": 4 * iterations, "gtol": 1e-15, "ftol": 1e-30})
-    phi, grad = fun(res.x)
-    info = {"Phi": phi, "gradient_norm": float(np.linalg.norm(grad)), "iterations": int(res.nit),
-            "message": str(res.message)}
-    return _exact(_unpack(res.x, widths)), X, Y, info
+    P, run = train_float(net, Xf, Yf, loss, P0=random_float_parameters(widths, seed, scale=1.0), maxiter=iterations,
+                         gtol=1e-15, ftol=1e-30, maxcor=10, maxfun=4 * iterations, progress=False)
+    g = gradients(net, P, Xf, Yf, loss)
+    info = {"Phi": float(g.phi), "gradient_norm": float(np.linalg.norm(flatten(list(zip(g.grad_W, g.grad_b))))),
+            "iterations": run["iterations"], "message": run["message"]}
+    return exact_parameters(P), X, Y, info
 
 
-def wide_and_narrow(N: int = 6, seed: int = 0, iterations: int = 2000) -> dict:
-    """Train ``(1, N - 1, 1)`` (wide: n_1 = N - 1) and ``(1, 1, 1)`` (narrow: its output is monotone in x)
-    on the same one-dimensional data with non-monotone targets; certify both with the quantitative Lemma 3.5."""
-    from exactloss.paper.lemma_3_5.quantitative import lemma_3_5_bound
-
-    X = np.array([[Fraction(i - N // 2, 2)] for i in range(N)], dtype=object)
-    Y = np.array([[Fraction(2 + 5 * (i % 2), 10)] for i in range(N)], dtype=object)  # zig-zag: 1/5, 7/10, ...
-    out = {}
-    for label, widths in (("wide", (1, N - 1, 1)), ("narrow", (1, 1, 1))):
-        P, _, _, info = train(widths, X=X, Y=Y, seed=seed, iterations=iterations)
-        r = lemma_3_5_bound(P, (X, Y), "sigmoid", "squared", layer=1)
-        out[label] = {"widths": list(widths), "train": info, "certificate": r}
-    return out
-
-
-def _mpf_fraction(x: Any) -> Fraction:
+def mpf_fraction(x: Any) -> Fraction:
     """An mpmath ``mpf`` as the exact dyadic rational it is."""
-    import mpmath
-
     sign, man, exp, _ = mpmath.mpf(x)._mpf_  # value (-1)^sign * man * 2^exp (mpmath's raw representation)
     v = Fraction(int(man)) * (Fraction(2) ** int(exp))
     return -v if sign else v
@@ -127,11 +169,6 @@ def refine_layer(P: Parameters, X: Any, Y: Any, activation: str = "sigmoid", los
     numerical) before each step and after the last.  Needs a non-singular block (e.g. ``n_{L-1} = N - 1``,
     one output).  Nothing here is trusted: certify the result afterwards.
     """
-    import mpmath
-
-    from exactloss.net.hessian import SecondOrder, unflatten
-    from exactloss.arith.systems import MP
-
     net = Network(P.widths, activation)
     l = net.L if layer is None else int(layer)
     S = MP(dps)
@@ -147,7 +184,7 @@ def refine_layer(P: Parameters, X: Any, Y: Any, activation: str = "sigmoid", los
             step = mpmath.lu_solve(mpmath.matrix(H.tolist()), mpmath.matrix(g))
             W, b = P.layer(l)
             old = list(W.flat) + list(b.flat)
-            new = np.array([Fraction(o) - _mpf_fraction(step[i]) for i, o in enumerate(old)], dtype=object)
+            new = np.array([Fraction(o) - mpf_fraction(step[i]) for i, o in enumerate(old)], dtype=object)
         ((Wn, bn),) = unflatten(net, new, [l])
         P = P.replace_layer(l, Wn, bn)
     return P, norms

@@ -45,13 +45,19 @@ from typing import Any, Sequence
 
 import numpy as np
 import sympy as sp
+from flint import arb, ctx
+from sympy.core.function import AppliedUndef
 
 from exactloss.net.activations import activation as _activation
-from exactloss.errors import InputError
+from exactloss.errors import AssumptionError, InputError
 from exactloss.evidence import Result, conjunction
+from exactloss.arith.analyticity import smooth
+from exactloss.arith.budget import guarded
 from exactloss.arith.functions import ScalarFunction
 from exactloss.net.losses import loss as _loss
+from exactloss.net.latex import lemma_2_1 as lemma_2_1_latex
 from exactloss.net.network import Forward, Network, Parameters, parse_widths
+from exactloss.arith.compile import compile_arb
 from exactloss.arith.systems import NumberSystem, Symbolic, rational_matrix, system as _system
 
 
@@ -152,8 +158,6 @@ def zero_test(expr: sp.Expr) -> bool | None:
         e = sp.expand(e.replace(lambda x: isinstance(x, sp.Mul), _drop_redundant_steps))
         if e == 0:
             return True
-    from exactloss.arith.budget import guarded
-
     # bounded (issue 11): on expiry or a SymPy failure, fall through to the ball evaluation below
     e2 = guarded(lambda: sp.simplify(sp.expand(e.rewrite(sp.exp))), 10.0, default=e, step="simplify (identity)")
     if e2 == 0:
@@ -163,14 +167,8 @@ def zero_test(expr: sp.Expr) -> bool | None:
         if guarded(lambda: sp.simplify(sp.piecewise_fold(e.rewrite(sp.Piecewise))) == 0, 10.0, default=False,
                    step="simplify (piecewise identity)"):
             return True
-    from sympy.core.function import AppliedUndef
-
     if e.atoms(AppliedUndef):
         return None
-    from flint import arb, ctx
-
-    from exactloss.arith.systems import _compile_arb
-
     syms = sorted(e.free_symbols, key=str)
     t = sp.Symbol("_zero_test_t")
     # a point with distinct rational coordinates k/7 + 1/3
@@ -179,7 +177,7 @@ def zero_test(expr: sp.Expr) -> bool | None:
     saved = ctx.prec
     try:
         ctx.prec = 256
-        v = _compile_arb(one_var + 0 * t, t)(arb(0))
+        v = compile_arb(one_var + 0 * t, t)(arb(0))
         if not v.contains(0):
             return False
     except Exception:
@@ -301,18 +299,9 @@ def naive_confirmation(widths: Sequence[int], N: int, activation: str = "generic
     return True
 
 
-def _latex_lemma_2_1(widths: tuple[int, ...], N: int) -> str:
-    from exactloss.surfaces.latex import lemma_2_1
-
-    return lemma_2_1(widths, N)
-
-
 def _c1_hypothesis(sigma: ScalarFunction, ell: ScalarFunction) -> str | None:
     """Lemma 2.1's hypothesis sigma, l in C^1 (exactloss.arith.analyticity).  Raises AssumptionError when it
     fails; returns None when proved, or the reason it is undecided."""
-    from exactloss.arith.analyticity import smooth
-    from exactloss.errors import AssumptionError
-
     undecided = []
     for f in (sigma, ell):
         if f.generic:
@@ -332,7 +321,7 @@ def confirm_lemma_2_1(widths: Sequence[int] | str = (3, 4, 3, 2), samples: int =
     """Lemma 2.1, proved with SymPy for the given widths and N = ``samples`` (see the module docstring).
 
     ``latex=True`` also puts the identities for these widths, with every shape, in
-    ``details["latex"]`` (an amsmath fragment, :func:`exactloss.surfaces.latex.lemma_2_1`).
+    ``details["latex"]`` (an amsmath fragment, :func:`exactloss.net.latex.lemma_2_1`).
     """
     t0 = time.perf_counter()
     widths = parse_widths(widths)
@@ -376,6 +365,6 @@ def confirm_lemma_2_1(widths: Sequence[int] | str = (3, 4, 3, 2), samples: int =
         instance={"widths": list(widths), "samples": N, "activation": sigma.describe(), "loss": ell.describe(),
                   "parameters": P_count},
         details={"method": method, "steps": steps, "generic": generic, "sympy": sp.__version__,
-                 **({"latex": _latex_lemma_2_1(widths, N)} if latex else {})},
+                 **({"latex": lemma_2_1_latex(widths, N)} if latex else {})},
         seconds=time.perf_counter() - t0,
     )

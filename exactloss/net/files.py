@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from exactloss.errors import FileFormatError
+from exactloss.evidence import jsonable
 from exactloss.net.network import Parameters
 from exactloss.arith.systems import LIMITS, MAX_DIGITS, rational_matrix
 
@@ -187,8 +188,6 @@ def save_parameters(P: Parameters, path: PathLike) -> Path:
 
 def save_data(X: np.ndarray, Y: np.ndarray | None, path: PathLike) -> Path:
     """Write data as ``.json`` or ``.npz`` (same conventions as :func:`save_parameters`)."""
-    from exactloss.evidence import jsonable
-
     p = Path(path)
     s = _suffix(p)
     if s == ".json":

@@ -27,10 +27,8 @@ chosen layer ``l`` in increasing order, ``vec(W_l)`` row by row (entry
 :func:`parameter_names` lists them (``"W2[1,3]"``, ``"b2[1]"``, 1-based).
 
 :func:`block_hessian` builds ``nabla^2_S Phi`` column by column from ``hvp``;
-:func:`nonsingularity` certifies (or refutes, exactly) that it is non-singular:
-exact determinant (proved), arb ball inverse/determinant excluding 0
-(certified; a failed ball inverse is *undecided*, never "singular"), float
-(numerical, or certified through :mod:`exactloss.floatpath.verified` when present).
+:func:`exactloss.floatpath.nonsingularity.nonsingularity` certifies (or refutes,
+exactly) that it is non-singular (Definition 3.7).
 
 >>> from exactloss import Network, Parameters, Exact
 >>> net = Network((1, 1, 1), "identity")
@@ -42,20 +40,24 @@ exact determinant (proved), arb ball inverse/determinant excluding 0
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np
+import sympy as sp
 
 from exactloss.net.backprop import backprop
 from exactloss.errors import InputError, ShapeError
 from exactloss.arith.functions import ScalarFunction
 from exactloss.net.losses import loss as _loss
 from exactloss.net.network import Network, Parameters
-from exactloss.arith.systems import Ball, Exact, NumberSystem, rational_matrix, system as _system
+from exactloss.arith.exprparse import parse
+from exactloss.arith.systems import NumberSystem, rational_matrix, system as _system
 
 
-def _layers(net: Network, layers: Sequence[int] | None) -> tuple[int, ...]:
+def chosen_layers(net: Network, layers: Sequence[int] | None) -> tuple[int, ...]:
+    """The layers ``layers`` (1-based, as in the paper) as sorted distinct indices; all of ``1..L`` for None.
+
+    :class:`InputError` for an empty choice or a layer outside ``1..L``."""
     if layers is None:
         return tuple(range(1, net.L + 1))
     out = tuple(sorted({int(l) for l in layers}))
@@ -70,7 +72,7 @@ def _layers(net: Network, layers: Sequence[int] | None) -> tuple[int, ...]:
 def parameter_names(net: Network, layers: Sequence[int] | None = None) -> list[str]:
     """Names of the block's parameters in the documented order (1-based: ``W2[i,j]``, ``b2[j]``)."""
     names = []
-    for l in _layers(net, layers):
+    for l in chosen_layers(net, layers):
         n_in, n_out = net.widths[l - 1], net.widths[l]
         names += [f"W{l}[{i + 1},{j + 1}]" for i in range(n_in) for j in range(n_out)]
         names += [f"b{l}[{j + 1}]" for j in range(n_out)]
@@ -78,12 +80,12 @@ def parameter_names(net: Network, layers: Sequence[int] | None = None) -> list[s
 
 
 def block_size(net: Network, layers: Sequence[int] | None = None) -> int:
-    return sum(net.widths[l - 1] * net.widths[l] + net.widths[l] for l in _layers(net, layers))
+    return sum(net.widths[l - 1] * net.widths[l] + net.widths[l] for l in chosen_layers(net, layers))
 
 
 def unflatten(net: Network, v: np.ndarray, layers: Sequence[int] | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
     """A flat vector in the documented order -> ``[(V_W_l, V_b_l), ...]`` for the chosen layers."""
-    ls = _layers(net, layers)
+    ls = chosen_layers(net, layers)
     v = np.asarray(v) if not isinstance(v, np.ndarray) else v
     if v.ndim != 1 or v.shape[0] != block_size(net, ls):
         raise ShapeError(f"direction has shape {v.shape} but layers {list(ls)} have {block_size(net, ls)} parameters")
@@ -128,7 +130,7 @@ class SecondOrder:
         """``H_S v`` for ``v = [(V_W_l, V_b_l) for l in layers]`` (R-operator, see the module docstring)."""
         net, S = self.net, self.S
         L = net.L
-        ls = _layers(net, layers)
+        ls = chosen_layers(net, layers)
         if len(V) != len(ls):
             raise ShapeError(f"direction has {len(V)} layer block(s) but layers {list(ls)} were chosen")
         VW: dict[int, np.ndarray] = {}
@@ -167,7 +169,7 @@ class SecondOrder:
 
     def block(self, layers: Sequence[int] | None = None) -> np.ndarray:
         """``nabla^2_S Phi`` for ``S = {(W_l, b_l) : l in layers}``, one ``hvp`` per unit vector."""
-        ls = _layers(self.net, layers)
+        ls = chosen_layers(self.net, layers)
         p = block_size(self.net, ls)
         S = self.S
         if S.is_float:
@@ -199,7 +201,7 @@ def hvp(net: Network, P: Parameters, X: Any, Y: Any, loss: ScalarFunction | str,
     elements in, the same out.  For many products at one point build a
     :class:`SecondOrder` once and call its ``hvp``.
     """
-    ls = _layers(net, layers)
+    ls = chosen_layers(net, layers)
     so = SecondOrder(net, P, X, Y, loss, numbers)
     flat = isinstance(V, np.ndarray) and V.ndim == 1
     pairs = unflatten(net, V, ls) if flat else list(V)
@@ -211,98 +213,6 @@ def block_hessian(net: Network, P: Parameters, X: Any, Y: Any, loss: ScalarFunct
                   numbers: NumberSystem | str = "exact", layers: Sequence[int] | None = None) -> np.ndarray:
     """Definition 3.6: the block Hessian ``nabla^2_S Phi`` on ``S = {(W_l, b_l) : l in layers}``."""
     return SecondOrder(net, P, X, Y, loss, numbers).block(layers)
-
-
-# ---------------------------------------------------------------------------
-# non-singularity certificates (Definition 3.7)
-# ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Nonsingularity:
-    """Is a square matrix non-singular?  ``holds``: True / False (exact only) / None (undecided)."""
-
-    holds: bool | None
-    level: str | None
-    method: str
-    det: str | None = None
-    size: int = 0
-    positive_definite: bool | None = None
-    note: str = ""
-
-    def to_json(self) -> dict:
-        return {"holds": self.holds, "level": self.level, "method": self.method, "det": self.det,
-                "size": self.size, "positive_definite": self.positive_definite, "note": self.note}
-
-
-def short(x: Any, limit: int = 60) -> str:
-    """An exact number as a string, abbreviated when long (``"p/q"`` with its digit count)."""
-    t = str(x)
-    if len(t) <= limit:
-        return t
-    return f"{t[:20]}...{t[-10:]} ({len(t)} characters)"
-
-
-def nonsingularity(H: np.ndarray, numbers: NumberSystem | str = "exact", definiteness: bool = False) -> Nonsingularity:
-    """Certify ``det H != 0`` (and, if ``definiteness``, positive definiteness by leading minors).
-
-    exact: ``fmpq_mat.det`` -- proved either way.  ball: ``arb_mat.det`` a ball
-    excluding 0 -- certified non-singular; containing 0 -- undecided (never
-    "singular").  float: numerical unless :mod:`exactloss.floatpath.verified` certifies it.
-    """
-    S = _system(numbers)
-    n = H.shape[0]
-    if H.ndim != 2 or H.shape[0] != H.shape[1]:
-        raise ShapeError(f"block Hessian must be square, got shape {H.shape}")
-    if n == 0:
-        return Nonsingularity(True, "proved", "empty block", "1", 0)
-    if isinstance(S, Exact):
-        M = S.matrix(H)
-        det = M.det()
-        pd = None
-        if definiteness:
-            pd = all(S.matrix(H[:r, :r]).det() > 0 for r in range(1, n + 1))
-        return Nonsingularity(det != 0, "proved", "exact determinant (fmpq_mat)", short(det), n, pd)
-    if isinstance(S, Ball):
-        with S.scope():
-            M = S.matrix(H)
-            det = M.det()
-            dstr = det.str(10, radius=True)
-            if not det.contains(0):
-                pd = None
-                if definiteness:
-                    minors = [S.matrix(H[:r, :r]).det() for r in range(1, n + 1)]
-                    if all(m > 0 for m in minors):
-                        pd = True
-                    elif any(m < 0 for m in minors):
-                        pd = False
-                return Nonsingularity(True, "certified", f"arb determinant excludes 0 at {S.prec} bits", dstr, n, pd)
-            try:
-                M.inv()
-                return Nonsingularity(True, "certified", f"arb inverse exists at {S.prec} bits", dstr, n)
-            except ZeroDivisionError:
-                return Nonsingularity(None, None, f"arb could not prove non-singularity at {S.prec} bits", dstr, n,
-                                      note="undecided: a failed ball inverse is not a proof of singularity; "
-                                           "raise the precision or use exact arithmetic")
-    if S.is_float:
-        try:
-            from exactloss.floatpath import verified
-
-            cert = verified.nonsingular(np.asarray(H, dtype=float))
-            if cert.full and cert.level == "certified":
-                # rigorous for the float64 matrix H as assembled; H's own rounding errors against the exact
-                # Hessian are not bounded, so about the network's Hessian this is numerical
-                return Nonsingularity(True, "numerical", "verified float64 bound for the float-assembled block "
-                                      "(approximate inverse, rigorous residual); the assembly's rounding is not "
-                                      "bounded: use --numbers ball to certify the exact Hessian", None, n,
-                                      note=f"sigma_min(float block) >= {cert.sigma_min_lower}")
-        except (ImportError, AttributeError):
-            pass
-        A = np.asarray(H, dtype=float)
-        s = np.linalg.svd(A, compute_uv=False)
-        return Nonsingularity(True if s[-1] > 1e-12 * max(1.0, s[0]) else None, "numerical", "float SVD (no guarantee)",
-                              None, n, note=f"sigma_min ~ {s[-1]:.3e}, sigma_max ~ {s[0]:.3e}")
-    raise InputError(f"non-singularity certificates need exact, ball or float numbers, not {S.name}")
 
 
 # ---------------------------------------------------------------------------
@@ -318,11 +228,7 @@ PAPER_F_Y = "y1**2/2 + y2**2/2 + y1*y3 + y2*y4"
 
 def sympy_hessian(expr: str, names: Sequence[str]) -> np.ndarray:
     """SymPy's Hessian of a polynomial given as a string in the variables ``names`` (object array of Rationals)."""
-    import sympy as sp
-
     syms = sp.symbols(list(names), real=True)
-    from exactloss.arith.exprparse import parse
-
     f = parse(expr, {str(s): s for s in syms}, "polynomial")  # read as data, never evaluated as code
     H = sp.hessian(f, syms)
     return np.array(H.tolist(), dtype=object)

@@ -18,15 +18,18 @@ parameters and data are stored as exact rationals and converted on use.
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
+import sympy as sp
 
 from exactloss.net.activations import activation as _activation
 from exactloss.errors import InputError, ShapeError
+from exactloss.evidence import jsonable
 from exactloss.arith.functions import ScalarFunction
 from exactloss.net.losses import loss as _loss
 from exactloss.arith.systems import NumberSystem, rational_matrix, system as _system
@@ -104,8 +107,6 @@ class Parameters:
         return sum(w.size + v.size for w, v in zip(self.W, self.b))
 
     def to_json(self) -> dict:
-        from exactloss.evidence import jsonable
-
         return {"W": [jsonable(w) for w in self.W], "b": [jsonable(v) for v in self.b]}
 
 
@@ -183,24 +184,12 @@ class Network:
 
     # -- random instances ---------------------------------------------------
     def random_parameters(self, seed: int = 0, denominator: int = 8, scale: int = 2) -> Parameters:
-        """Seeded random exact-rational parameters ``p/denominator`` with ``|p| <= scale*denominator``."""
-        rng = random.Random(seed)
-        r = scale * denominator
-
-        def mat(rows: int, cols: int) -> np.ndarray:
-            out = np.empty((rows, cols), dtype=object)
-            for idx in np.ndindex(rows, cols):
-                out[idx] = Fraction(rng.randint(-r, r), denominator)
-            return out
-
-        Ws = tuple(mat(self.widths[k - 1], self.widths[k]) for k in range(1, self.L + 1))
-        bs = tuple(mat(1, self.widths[k])[0] for k in range(1, self.L + 1))
-        return Parameters(Ws, bs)
+        """Seeded random exact-rational parameters ``p/denominator`` with ``|p| <= scale*denominator``
+        (:func:`random_parameters` for this network's widths)."""
+        return random_parameters(self.widths, seed, denominator, scale)
 
     def symbolic_parameters(self) -> Parameters:
         """Parameters as SymPy symbols ``W1_i_j``, ``b1_j`` (1-based, as in the paper)."""
-        import sympy as sp
-
         Ws, bs = [], []
         for k in range(1, self.L + 1):
             W = np.empty((self.widths[k - 1], self.widths[k]), dtype=object)
@@ -213,6 +202,45 @@ class Network:
 
     def describe(self) -> dict:
         return {"widths": list(self.widths), "activation": self.activation.describe()}
+
+
+def random_parameters(widths: Sequence[int], seed: int = 0, denominator: int = 8, scale: int = 2,
+                      by_layer: bool = False, entry: Callable[[random.Random], Fraction] | None = None) -> Parameters:
+    """Seeded random exact-rational parameters ``W_k``, ``b_k`` for the widths ``(n_0, ..., n_L)``.
+
+    Entries ``p/denominator`` with ``|p| <= scale*denominator`` (or ``entry(rng)``), drawn from
+    ``random.Random(seed)`` row by row: ``W_1..W_L`` then ``b_1..b_L``, or ``W_1, b_1, W_2, ...`` when
+    ``by_layer``.  The float path's Gaussian draws are :func:`random_float_parameters`."""
+    rng = random.Random(seed)
+    r = scale * denominator
+    draw = entry or (lambda g: Fraction(g.randint(-r, r), denominator))
+
+    def mat(rows: int, cols: int) -> np.ndarray:
+        out = np.empty((rows, cols), dtype=object)
+        for idx in np.ndindex(rows, cols):
+            out[idx] = draw(rng)
+        return out
+
+    L = len(widths) - 1
+    if by_layer:
+        layers = [(mat(widths[k - 1], widths[k]), mat(1, widths[k])[0]) for k in range(1, L + 1)]
+        return Parameters(tuple(W for W, _ in layers), tuple(b for _, b in layers))
+    Ws = tuple(mat(widths[k - 1], widths[k]) for k in range(1, L + 1))
+    bs = tuple(mat(1, widths[k])[0] for k in range(1, L + 1))
+    return Parameters(Ws, bs)
+
+
+def random_float_parameters(widths: Sequence[int], seed: Any = 0, scale: str | float = "glorot") -> Parameters:
+    """Seeded float64 parameters: ``W_k ~ N(0, s^2)`` with ``s = 1/sqrt(n_{k-1})`` ("glorot") or a given ``s``;
+    biases ``N(0, s^2)`` (``N(0, 1)`` for "glorot").  ``seed``: anything ``numpy.random.default_rng`` takes
+    (e.g. ``[seed, j]`` for the ``j``-th of many draws); drawn ``W_1, b_1, W_2, ...``."""
+    rng = np.random.default_rng(seed)
+    Ws, bs = [], []
+    for k in range(1, len(widths)):
+        s = 1.0 / math.sqrt(widths[k - 1]) if scale == "glorot" else float(scale)
+        Ws.append(rng.standard_normal((widths[k - 1], widths[k])) * s)
+        bs.append(rng.standard_normal(widths[k]) * (s if scale != "glorot" else 1.0))
+    return Parameters(tuple(Ws), tuple(bs))
 
 
 def random_data(N: int, d: int, m: int | None = None, seed: int = 0, denominator: int = 4,

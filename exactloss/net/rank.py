@@ -25,12 +25,12 @@ failure means "not proved at this precision", and is returned as ``full=None``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
 import scipy.linalg
-from flint import arb, arb_mat, ctx, fmpq
+from flint import arb, arb_mat, fmpq
 
 from exactloss.errors import InputError, PrecisionError
 from exactloss.arith.systems import Ball, Exact, NumberSystem, format_number, system as _system
@@ -104,8 +104,10 @@ def _round_down(x: arb) -> float:
     return float(np.nextafter(f, -np.inf)) if f > 0 else 0.0
 
 
-def _ball_square_certificate(B: np.ndarray, prec: int) -> tuple[bool, float | None, str | None]:
-    """arb proves B non-singular?  Returns (certified, sigma_min lower bound, det string)."""
+def ball_square_certificate(B: np.ndarray, prec: int) -> tuple[bool, float | None, str | None]:
+    """arb proves the square matrix B non-singular?  Returns (certified, sigma_min lower bound, det string).
+
+    The bound is ``sigma_min(B) >= 1 / ||B^-1||_F`` from arb's enclosure of the inverse at ``prec`` bits."""
     with Ball(prec).scope():
         Bm = arb_mat([[x if isinstance(x, arb) else arb(fmpq(x.numerator, x.denominator)) if hasattr(x, "numerator")
                        else arb(x) for x in row] for row in B.tolist()])
@@ -139,7 +141,7 @@ def full_row_rank(M: np.ndarray, numbers: NumberSystem | str = "ball", prec: int
         r = S.rank(S.array(M))
         return RankCertificate((N, n), r == N, r, "proved", "exact rank (fmpq_mat)")
     if not isinstance(S, Ball):
-        raise InputError(f"rank certificates need exact or ball numbers, not {S.name}; the float path is in exactloss.floatpath.verified")
+        raise InputError(f"rank certificates need exact or ball numbers, not {S.name}; the float path is in exactloss.floatpath.certificates")
     if n < N:
         return RankCertificate((N, n), False, n, "proved",
                                "shape", note=f"{N} x {n} matrix: rank <= {n} < {N} rows, by its shape")
@@ -150,7 +152,7 @@ def full_row_rank(M: np.ndarray, numbers: NumberSystem | str = "ball", prec: int
                                     "cannot bound it)")
     cols = choose_columns(M, N)
     B = M[:, list(cols)]
-    ok, smin, det = _ball_square_certificate(B, prec)
+    ok, smin, det = ball_square_certificate(B, prec)
     if ok:
         return RankCertificate((N, n), True, N, "certified", "ball inverse of a pivoted N x N submatrix", cols,
                                smin, det, prec)

@@ -13,6 +13,8 @@ With sigma the identity, ``F_k = F_{k-1} W_k + 1_N b_k^T``, so
 * contrasts it with sigmoid on the same widths: Lemma 4.3's witness reaches
   rank N even through a layer of width 1.
 
+Registers the ``deep-linear-rank`` check.
+
 >>> r = deep_linear_rank(samples=4, widths="2,1,3,3")
 >>> r.holds, r.level
 (True, 'proved')
@@ -20,20 +22,19 @@ With sigma the identity, ``F_k = F_{k-1} W_k + 1_N b_k^T``, so
 
 from __future__ import annotations
 
-import random
 from fractions import Fraction
 from typing import Any
 
-import numpy as np
 import sympy as sp
 
+from exactloss.arith.systems import Exact
 from exactloss.errors import InputError
 from exactloss.evidence import Result, Verdict
 from exactloss.net.files import as_data
-from exactloss.paper.lemma_4_3.replay import lemma_4_3, sample_points
-from exactloss.net.network import Network, Parameters, parse_widths
-from exactloss.arith.systems import Exact
+from exactloss.net.network import Network, parse_widths, random_parameters
 from exactloss.net.rank import with_ones
+from exactloss.paper.lemma_4_3.replay import lemma_4_3, opt_points, sample_points
+from exactloss.registry import Instance, Option, opt_data, opt_samples, opt_seed, register
 
 
 def identity_family_rank(N: int) -> dict:
@@ -55,18 +56,6 @@ def identity_family_rank(N: int) -> dict:
     return out
 
 
-def _random_params(widths: tuple[int, ...], seed: int) -> Parameters:
-    rng = random.Random(seed)
-    Ws, bs = [], []
-    for p in range(1, len(widths)):
-        W = np.empty((widths[p - 1], widths[p]), dtype=object)
-        for idx in np.ndindex(W.shape):
-            W[idx] = Fraction(rng.randint(-9, 9), rng.randint(1, 4))
-        Ws.append(W)
-        bs.append(np.array([Fraction(rng.randint(-9, 9), rng.randint(1, 4)) for _ in range(widths[p])], dtype=object))
-    return Parameters(tuple(Ws), tuple(bs))
-
-
 def deep_linear_rank(samples: int = 6, widths: str = "3,1,5,5", data: Any = None, seed: int = 0,
                      points: str = "integer", contrast: bool = True) -> Result:
     """The deep-linear rank cap, proved with exact ranks, the identity family's vanishing det, and the contrast."""
@@ -77,7 +66,7 @@ def deep_linear_rank(samples: int = 6, widths: str = "3,1,5,5", data: Any = None
     N = X.shape[0]
     L = len(ws) - 1
     net = Network(ws, "identity")
-    P = _random_params(ws, seed)
+    P = random_parameters(ws, seed, entry=lambda g: Fraction(g.randint(-9, 9), g.randint(1, 4)), by_layer=True)
     E = Exact()
     fw = net.forward(P, X, E)
     rF = [E.rank(fw.F[k]) for k in range(L + 1)]
@@ -115,3 +104,13 @@ def deep_linear_rank(samples: int = 6, widths: str = "3,1,5,5", data: Any = None
                          f"{ws[narrow] if narrow else '-'}; SymPy span identity",
                   instance={"samples": N, "widths": list(ws), "seed": seed}, details=details,
                   clauses=tuple(clauses))
+
+
+register(
+    "deep-linear-rank", "Deep linear (Sec. 4)", deep_linear_rank,
+    "sigma = id: rank(F_k) <= rank(W_l) + k - l + 1 and Lemma 4.3's det E vanishes identically",
+    options=(opt_samples(6), Option("--widths", "widths", str, "3,1,5,5", "layer widths n_0,...,n_L"), opt_data(),
+             opt_points(), opt_seed(0)),
+    instances=(Instance({"samples": 6, "widths": "3,1,5,5"}, label="widths 3,1,5,5 (narrow layer 1)"),),
+    order=4.0029,
+)

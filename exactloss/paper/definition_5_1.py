@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 from flint import arb, fmpq, fmpq_mat
+from scipy.optimize import linprog
 
 from exactloss.errors import InputError, ShapeError
 from exactloss.arith.systems import Ball, parse_rational
@@ -144,8 +145,6 @@ def _farkas_exact(Xr: list[list[Fraction]], s: list[int], support: list[int]) ->
 
 def separable_class(X: np.ndarray, member: np.ndarray, j: int = 0, prec: int = 128) -> ClassCertificate:
     """Class ``j`` (members ``member[i]``) versus the rest: a verified hyperplane or a verified Gordan witness."""
-    from scipy.optimize import linprog
-
     N, d = X.shape
     s = [1 if bool(mm) else -1 for mm in member]
     Xr = [[(_to_fraction(x) if not isinstance(x, arb) else x) for x in row] for row in X]

@@ -1,15 +1,12 @@
-"""Registration of Lemma 2.1's check and the ``exactloss grad`` command.
+"""Lemma 2.1 (backpropagation): its check, and Phi with every gradient at a user's point.
 
-``check lemma-2.1`` runs :func:`exactloss.net.backprop.confirm_lemma_2_1`;
-``grad`` evaluates Phi and every gradient of Lemma 2.1 at a user's
-parameters and data, in the number system asked for.
+``check lemma-2.1`` runs :func:`exactloss.net.backprop.confirm_lemma_2_1` (the identities proved with
+SymPy); :func:`gradients` evaluates Phi and every gradient of Lemma 2.1 at given parameters and data, in the
+number system asked for (the ``exactloss grad`` command, :mod:`exactloss.surfaces.cli.grad`).
 """
 
 from __future__ import annotations
 
-import json
-import sys
-import time
 from typing import Any
 
 from exactloss.net.backprop import backprop, confirm_lemma_2_1
@@ -17,7 +14,7 @@ from exactloss.evidence import Result
 from exactloss.net.files import as_data, as_parameters
 from exactloss.net.network import Network
 from exactloss.arith.systems import system
-from exactloss.registry import Instance, Option, opt_activation, opt_digits, opt_loss, opt_samples, opt_widths, register, register_command
+from exactloss.registry import Instance, Option, opt_activation, opt_loss, opt_samples, opt_widths, register
 
 
 def gradients(params: Any, data: Any, activation: str = "sigmoid", loss: str = "squared",
@@ -69,35 +66,3 @@ register(
                Instance({"widths": "2,3,2", "samples": 2, "activation": "sigmoid", "loss": "cauchy"},
                         label="sigmoid, Cauchy")),
 )
-
-
-def _grad_args(p: Any) -> None:
-    p.add_argument("--params", required=True, help="parameter file (.json or .npz)")
-    p.add_argument("--data", required=True, help="data file (.json or .npz) with X and Y")
-    p.add_argument("--activation", default="sigmoid", help="activation (default: sigmoid)")
-    p.add_argument("--loss", default="squared", help="loss (default: squared)")
-    p.add_argument("--numbers", default="ball", choices=("exact", "ball", "mpmath", "float"),
-                   help="number system (default: ball)")
-    p.add_argument("--digits", type=int, default=40, help="precision in decimal digits for ball/mpmath (default: 40)")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-
-
-def _grad_run(args: Any) -> int:
-    t0 = time.perf_counter()
-    r = gradients(args.params, args.data, args.activation, args.loss, args.numbers, args.digits)
-    r = r.with_seconds(time.perf_counter() - t0)
-    if args.json:
-        print(json.dumps(r.to_json(), indent=2))
-        return 0 if r.holds else 1
-    print(f"Phi = {r.details['phi']}   [{r.level or 'undecided'}]")
-    if r.holds is None:
-        print(f"undecided: {r.reason}")
-    for name, g in r.details["grad"].items():
-        print(f"grad {name}:")
-        rows = g if isinstance(g[0], list) else [g]
-        for row in rows:
-            print("  " + "  ".join(str(v) for v in row))
-    return 0 if r.holds else 1
-
-
-register_command("grad", "Phi and every gradient of Lemma 2.1 at given parameters and data", _grad_args, _grad_run)

@@ -23,8 +23,11 @@ from typing import Sequence
 import sympy as sp
 
 from exactloss.arith.budget import guarded, take_reason
+from exactloss.arith.exprparse import parse, plain_symbols
+from exactloss.arith.systems import parse_rational
 from exactloss.errors import InputError
 from exactloss.evidence import Result, Verdict
+from exactloss.registry import Instance, Option, opt_seed, register
 
 GROEBNER_SECONDS = 20.0  # CPU-time limit of one Groebner basis (issue 11: no unbounded work)
 SOLVE_SECONDS = 10.0  # CPU-time limit of the search for an exact degenerate critical point
@@ -33,8 +36,6 @@ STATEMENT = "Theorem 3.10: for almost every w, f(x) + <w, x> has only non-degene
 
 
 def _parse(f: str) -> tuple[sp.Expr, list[sp.Symbol]]:
-    from exactloss.arith.exprparse import parse, plain_symbols
-
     # read as data (exactloss.arith.exprparse), never evaluated as code; plain symbols as sympify made them
     expr = parse(f, plain_symbols(real=False), "function", "\"x1**3 - 3*x1*x2**2\"")
     xs = sorted(expr.free_symbols, key=lambda s: str(s))
@@ -96,8 +97,6 @@ def theorem_3_10(function: str = "x1**3 - 3*x1*x2**2", perturbations: int = 5, s
                        f"x = {deg}: grad f = 0 and det Hess f = 0 exactly" if deg else "none found (not needed)")]
     ws: list[list[sp.Rational]] = []
     if w is not None:
-        from exactloss.arith.systems import parse_rational
-
         try:
             one = [sp.Rational(q.numerator, q.denominator)
                    for q in (parse_rational(v, f"w entry {v.strip()!r}") for v in str(w).split(","))]
@@ -134,3 +133,21 @@ def theorem_3_10(function: str = "x1**3 - 3*x1*x2**2", perturbations: int = 5, s
               + " (a complex, possibly non-real, degenerate critical point)")
     return Result("Theorem 3.10", holds, "proved" if holds is not None else None, STATEMENT, reason, {"f": str(expr), "variables": [str(x) for x in xs]},
                   {"degenerate_point_of_f": deg, "perturbations": results}, tuple(clauses), failed_hypothesis=failed)
+
+
+def check_theorem_3_10(function: str = "x1**3 - 3*x1*x2**2", perturbations: int = 5, seed: int = 0,
+                       w: str | None = None) -> Result:
+    """The check ``theorem-3.10`` (keyword arguments = CLI options): :func:`theorem_3_10`."""
+    return theorem_3_10(function, perturbations, seed, w=w)
+
+
+register(
+    "theorem-3.10", "Theorem 3.10", check_theorem_3_10,
+    "Morse: small random linear perturbations make every critical point non-degenerate (Groebner certificates)",
+    options=(Option("--function", "function", str, "x1**3 - 3*x1*x2**2", "a polynomial in x1, x2, ..."),
+             Option("--perturbations", "perturbations", int, 5, "how many random w"), opt_seed(0),
+             Option("--w", "w", str, None, "one perturbation w = a,b,...")),
+    instances=(Instance({}, True, "monkey saddle + random w"),
+               Instance({"function": "x1**4 + x2**2"}, True, "x1^4 + x2^2 + random w"),
+               Instance({"w": "0,0"}, False, "w = 0: the degenerate point stays")),
+)

@@ -9,7 +9,7 @@ recursion below is Lemma 2.1's (it is cross-checked against
 :func:`exactloss.net.backprop.backprop` in the tests).
 
 Checked, in the paper's order, each with its certificate: Assumption 5.2
-(:mod:`exactloss.paper.assumptions`, lazily), the critical point (exact zero
+(:mod:`exactloss.paper.assumption_5_2`), the critical point (exact zero
 gradient), linear separability of the rows of ``F_k`` (statement 1;
 ``k = 0``: the inputs, statement 2) by :mod:`exactloss.paper.definition_5_1` (an
 exactly verified hyperplane per class, or an exactly verified Gordan witness
@@ -31,13 +31,17 @@ from typing import Any
 import numpy as np
 from flint import arb
 
+from exactloss.arith.entries import all_zero, fmt, is_zero, sq_norm, upper_float
 from exactloss.errors import InputError
 from exactloss.evidence import Result, Verdict, weakest
 from exactloss.net.files import as_data, as_parameters
 from exactloss.net.network import Network, Parameters, random_data
 from exactloss.arith.systems import Ball, Exact, NumberSystem, system as _system
+from exactloss.paper import assumption_5_2
 from exactloss.paper.definition_5_1 import classes_from_targets, separable
-from exactloss.paper.theorems import _fmt, _is_zero, _all_zero, _sq_norm, _upper_float, weight_rank_clause
+from exactloss.paper.instances import widths_or
+from exactloss.paper.premises import weight_rank_clause
+from exactloss.registry import Instance, Option, opt_activation, opt_digits, opt_layer, opt_seed, register
 
 STATEMENT = ("objective (4), Assumptions 5.2: (1) every critical point for which the rows of F_k are linearly "
              "separable and W_l, l in [k+2, L], have full column rank is a global minimum; (2) if the inputs are "
@@ -92,15 +96,9 @@ def theorem_5_3(params: Any, data: Any, activation: Any = "identity", layer: int
     inst = {"widths": list(net.widths), "N": int(X.shape[0]), "activation": net.activation.describe(),
             "loss": "objective (4): l1 = min(a,0)^2 (true class), l2 = max(a,0)^2", "k": k}
     name = "Theorem 5.3" + (" (2)" if k == 0 else " (1)")
-    # Assumption 5.2
-    try:
-        from exactloss.paper.assumptions import assumption_5_2  # type: ignore
-
-        ar = assumption_5_2(net.activation, "l1", "l2")
-        av = Verdict("Assumption 5.2", ar.holds, ar.level, ar.reason)
-    except (ImportError, AttributeError):
-        ar = None
-        av = Verdict("Assumption 5.2", None, None, "exactloss.paper.assumptions not available: conditional on Assumption 5.2")
+    # Assumption 5.2 (called through its module, so that a test can stand in for it)
+    ar = assumption_5_2.assumption_5_2(net.activation, "l1", "l2")
+    av = Verdict("Assumption 5.2", ar.holds, ar.level, ar.reason)
     if av.holds is False:
         return Result(name, False, av.level, STATEMENT, f"the theorem does not apply: {ar.reason}", inst,
                       {}, (av,), failed_hypothesis=f"Assumption 5.2: {ar.failed_hypothesis}")
@@ -115,9 +113,9 @@ def theorem_5_3(params: Any, data: Any, activation: Any = "identity", layer: int
         S = _system(numbers, digits)
     phi, Delta, gW, gb, fw = section5_gradients(net, P, X, Y, C, S)
     arrays = list(gW) + list(gb)
-    zero = _all_zero(arrays)
-    sq = _sq_norm(arrays, S)
-    gnorm = _upper_float(sq) ** 0.5
+    zero = all_zero(arrays)
+    sq = sq_norm(arrays, S)
+    gnorm = upper_float(sq) ** 0.5
     if zero is True:
         cv = Verdict("critical point", True, S.level, "every gradient entry is exactly 0")
     elif zero is False:
@@ -143,7 +141,7 @@ def theorem_5_3(params: Any, data: Any, activation: Any = "identity", layer: int
         pt_like = type("PT", (), {"P": P})
         wv, _ = weight_rank_clause(pt_like, l)  # type: ignore[arg-type]
         hyps.append((wv, f"rank(W_{l}) = n_{l}"))
-    details = {"Phi": _fmt(S, phi), "gradient_norm_upper": gnorm, "separability": sep.to_json(),
+    details = {"Phi": fmt(S, phi), "gradient_norm_upper": gnorm, "separability": sep.to_json(),
                "classes": C.astype(int).tolist(), **S.describe()}
     clauses = (av,) + tuple(v for v, _ in hyps)
     for v, label in hyps:
@@ -157,17 +155,17 @@ def theorem_5_3(params: Any, data: Any, activation: Any = "identity", layer: int
     if av.holds is not True:
         # the conclusion rests on Assumption 5.2 (l_1, l_2 >= 0 is what makes Phi = 0 a global minimum, and the
         # proof uses sigma' > 0): an undecided premise leaves it undecided, whatever else holds
-        open_ = next((c for c in (ar.clauses if ar is not None else ()) if c.holds is None), None)
+        open_ = next((c for c in ar.clauses if c.holds is None), None)
         missing = "Assumption 5.2" + (f" {open_.claim}" if open_ is not None else "")
         return Result(name, None, None, STATEMENT, f"undecided (the conclusion needs every premise): {missing} is not "
-                      f"decided ({av.reason}); the other hypotheses hold and Phi = {_fmt(S, phi)}",
+                      f"decided ({av.reason}); the other hypotheses hold and Phi = {fmt(S, phi)}",
                       inst, details, clauses, missing=missing)
-    phi_zero = _is_zero(phi)
+    phi_zero = is_zero(phi)
     if phi_zero is None:  # a ball around 0: the conclusion is not decided at this precision
-        return Result(name, None, None, STATEMENT, f"hypotheses hold but Phi = {_fmt(S, phi)} is not decided to be 0",
+        return Result(name, None, None, STATEMENT, f"hypotheses hold but Phi = {fmt(S, phi)} is not decided to be 0",
                       inst, details, clauses, missing="Phi = 0 (the conclusion, re-checked)")
     if phi_zero is not True:  # pragma: no cover - would contradict the theorem
-        return Result(name, False, S.level, STATEMENT, f"hypotheses hold but Phi = {_fmt(S, phi)} is not 0",
+        return Result(name, False, S.level, STATEMENT, f"hypotheses hold but Phi = {fmt(S, phi)} is not 0",
                       inst, details, clauses, failed_hypothesis="(conclusion)")
     level = weakest(av.level, *(v.level for v, _ in hyps))
     return Result(name, True, level, STATEMENT, f"global minimum: every hypothesis holds, and Phi = 0 exactly"
@@ -208,3 +206,53 @@ def xor_instance() -> tuple[Parameters, np.ndarray, np.ndarray]:
     Z = lambda r, c: np.full((r, c), Fraction(0), dtype=object)  # noqa: E731
     P = Parameters((Z(2, 2), Z(2, 1)), (np.full(2, Fraction(0), dtype=object), np.full(1, Fraction(0), dtype=object)))
     return P, X, Y
+
+
+# ---------------------------------------------------------------------------
+# the check
+# ---------------------------------------------------------------------------
+
+
+def check_theorem_5_3(params: Any = None, data: Any = None, instance: str | None = None, widths: Any = None,
+                      samples: int | None = None, seed: int = 0, activation: str = "identity", layer: int | None = None,
+                      numbers: str = "auto", digits: int = 40) -> Result:
+    """The check ``theorem-5.3`` (keyword arguments = CLI options): :func:`theorem_5_3` on the given point or a
+    built-in instance (``separable``, ``xor``, or ``not-critical``: the separable one with its targets negated)."""
+    if params is not None or data is not None:
+        if params is None or data is None:
+            raise InputError("give both --params and --data (or neither, and an --instance)")
+        return theorem_5_3(params, data, activation, layer, numbers, digits)
+    inst = instance or "separable"
+    if inst == "separable":
+        P, X, Y = separable_instance(widths_or(widths, (2, 2, 1)), int(samples or 6), seed)
+    elif inst == "xor":
+        P, X, Y = xor_instance()
+    elif inst == "not-critical":
+        P, X, Y = separable_instance(widths_or(widths, (2, 2, 1)), int(samples or 6), seed)
+        Y = -Y
+    else:
+        raise InputError(f"unknown Section 5 instance {inst!r}; known: separable, xor, not-critical")
+    return theorem_5_3(P, (X, Y), activation, layer, numbers, digits)
+
+
+register(
+    "theorem-5.3", "Theorem 5.3", check_theorem_5_3,
+    "objective (4): critical points with separable features (exact certificates) are global minima",
+    options=(Option("--params", "params", str, None, "parameter file"), Option("--data", "data", str, None,
+             "data file (Y: +1 true class, -1 otherwise)"),
+             Option("--instance", "instance", str, None, "separable, xor or not-critical"),
+             Option("--widths", "widths", str, None, "widths of the built-in instance"),
+             Option("--samples", "samples", int, None, "N of the built-in instance"), opt_seed(0),
+             opt_activation("identity"), opt_layer(),
+             Option("--numbers", "numbers", str, "auto", "number system", choices=("auto", "exact", "ball")),
+             opt_digits(40)),
+    instances=(
+        Instance({"instance": "separable", "layer": 1}, True, "statement 1, k = 1"),
+        Instance({"instance": "separable", "layer": 0}, True, "statement 2: separable inputs"),
+        Instance({"instance": "xor", "layer": 1}, False, "critical, Phi = 4: F_1 not separable (Gordan)"),
+        Instance({"instance": "xor", "layer": 0}, False, "XOR inputs not separable (Gordan)"),
+        Instance({"instance": "separable", "widths": "2,2,3,1", "layer": 0}, False, "W_2 is 2 x 3: rank fails"),
+        Instance({"instance": "not-critical", "layer": 1}, False, "gradient not 0"),
+        Instance({"instance": "xor", "layer": 0, "activation": "relu"}, False, "relu breaks Assumption 5.2"),
+    ),
+)

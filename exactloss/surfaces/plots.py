@@ -5,7 +5,7 @@
 the convex pair pseudo-Huber (delta = 1) with least squares -- plus one panel
 per catalogue activation (sigmoid, tanh, softplus for several alpha, which
 tends to ReLU, identity, ReLU).  Each panel's title carries the verdict of
-:mod:`exactloss.paper.assumptions` when ``verdicts=True``.  Plots are drawn with
+:mod:`exactloss.paper.assumption_3_2` when ``verdicts=True``.  Plots are drawn with
 matplotlib's Agg backend (no display needed); values are float64 (a picture,
 not a certificate).
 
@@ -27,6 +27,7 @@ from exactloss.net.activations import activation
 from exactloss.errors import InputError
 from exactloss.net.files import output_path
 from exactloss.net.losses import loss
+from exactloss.paper.assumption_3_2 import activation_conditions, loss_conditions
 
 LOSS_PANELS = (
     ("Blake-Zisserman, delta = 0.1", ["blake-zisserman:delta=1/10"]),
@@ -108,8 +109,6 @@ def figure_1(path: Any, verdicts: bool = True, activations: bool = True) -> Path
 
 
 def _verdict(kind: str, spec: str) -> str:
-    from exactloss.paper.assumptions import activation_conditions, loss_conditions
-
     r = loss_conditions(spec, explore=False) if kind == "loss" else activation_conditions(spec)
     lv = f" [{r.level}]" if r.level else ""
     name = (loss(spec) if kind == "loss" else activation(spec)).describe()

@@ -38,6 +38,7 @@ from typing import Any, Mapping
 
 from exactloss.errors import InputError
 from exactloss.evidence import LEVELS, Result, at_least as _at_least
+from exactloss.surfaces.report import load_result, result_from_record
 
 __all__ = ["assert_holds", "assert_fails", "as_result"]
 
@@ -46,8 +47,6 @@ def as_result(result: Any) -> Result:
     """A :class:`Result` from a Result, a saved ``--json`` record (dict) or the path of a saved file."""
     if isinstance(result, Result):
         return result
-    from exactloss.surfaces.report import load_result, result_from_record
-
     if isinstance(result, Mapping):
         return result_from_record(result)
     if isinstance(result, (str, os.PathLike)):

@@ -1,9 +1,11 @@
 """pytest plugin (entry point ``pytest11``): replay a paper result on your network in a few lines.
 
-Deliberately light: this module imports only pytest and the standard library;
-exactloss itself (SymPy, python-flint, NumPy) is imported the first time a test
-uses the fixture or the marker, so projects that merely have exactloss
-installed pay nothing.  Disable it with ``-p no:exactloss``.
+Deliberately light: this module imports only pytest, the standard library and
+exactloss's light modules (the registry, the assertions of :mod:`exactloss.testing`,
+none of which loads SymPy, python-flint or NumPy); the mathematics is imported the
+first time a test uses the fixture or the marker (the registry loads the checks on
+first use), so projects that merely have exactloss installed pay nothing.
+Disable it with ``-p no:exactloss``.
 
 **Fixture** ``exactloss_check(name, *, at_least=None, **kwargs) -> Result`` runs
 ``exactloss.check(name, **kwargs)`` and asserts (``exactloss.testing.assert_holds``)
@@ -37,6 +39,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from exactloss.registry import check
+from exactloss.testing import assert_fails, assert_holds
 
 _LEVELS = ("numerical", "certified", "proved")
 _DEFAULT_LEVEL = "certified"
@@ -91,22 +96,16 @@ class ExactlossCheck:
 
     def run(self, name: str, **kwargs: Any) -> Any:
         """Run ``exactloss.check(name, **kwargs)`` and return its Result (no assertion)."""
-        from exactloss import check
-
         return check(name, **_resolve_files(kwargs, self.base))
 
     def __call__(self, name: str, *, at_least: str | None = None, **kwargs: Any) -> Any:
         """Run the check and assert it holds at ``at_least`` (default: the session's level) or stronger."""
         __tracebackhide__ = True
-        from exactloss.testing import assert_holds
-
         return assert_holds(self.run(name, **kwargs), at_least=at_least or self.level)
 
     def fails(self, name: str, hypothesis: str | None = None, *, at_least: str | None = None, **kwargs: Any) -> Any:
         """Run the check and assert it fails (naming ``hypothesis`` when given)."""
         __tracebackhide__ = True
-        from exactloss.testing import assert_fails
-
         return assert_fails(self.run(name, **kwargs), hypothesis=hypothesis, at_least=at_least)
 
 
@@ -155,8 +154,6 @@ def pytest_runtest_call(item: Any) -> None:
     if item.get_closest_marker("exactloss") is None:
         return
     __tracebackhide__ = True
-    from exactloss.testing import assert_fails, assert_holds
-
     _, _, own = _marker_call(item)
     result = _marker_result(item)
     if own.get("expect", True):

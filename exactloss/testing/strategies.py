@@ -38,6 +38,7 @@ from hypothesis.strategies import SearchStrategy
 
 from exactloss.errors import InputError
 from exactloss.arith.functions import ScalarFunction
+from exactloss.net import activations as net_activations, losses as net_losses
 from exactloss.net.network import Network, Parameters
 
 __all__ = ["datasets", "widths", "parameters", "activations", "losses", "networks", "instances",
@@ -214,10 +215,7 @@ def _rank(M: np.ndarray) -> int:
 # -- activations and losses ------------------------------------------------------------
 
 def _catalogue(kind: str, include: Any, exclude: Sequence[str], objects: bool) -> SearchStrategy[Any]:
-    from exactloss.net import activations as _acts
-    from exactloss.net import losses as _losses
-
-    module = _acts if kind == "activation" else _losses
+    module = net_activations if kind == "activation" else net_losses
     default = ASSUMPTION_ACTIVATIONS if kind == "activation" else ASSUMPTION_LOSSES
     if include is None:
         names = list(default)

@@ -28,8 +28,11 @@ from exactloss.errors import FileFormatError
 from exactloss.evidence import Result
 from exactloss.net.network import Parameters
 from exactloss.testing import assert_fails, assert_holds
-from exactloss.paper.theorems import global_minimum_instance, lemma_3_5, theorem_3_4, theorem_3_8
-from exactloss.paper.theorems_checks import INSTANCES, certify
+from exactloss.paper.certify import certify
+from exactloss.paper.instances import INSTANCES, global_minimum_instance
+from exactloss.paper.lemma_3_5.exact import lemma_3_5
+from exactloss.paper.theorem_3_4 import theorem_3_4
+from exactloss.paper.theorem_3_8 import theorem_3_8
 
 ISSUE_LOSS = "a**2 - a**3/10"
 THEOREMS = ("theorem-3.4", "lemma-3.5", "theorem-3.8", "corollary-3.9")
@@ -325,7 +328,7 @@ def test_every_instance_runs_without_internal_error(name, inst, form, capsys):
         assert a["holds"] is True or "does not use this clause" in a["reason"]
         if rec["level"] == "proved":
             # independent: exact Phi = 0 with the squared loss (>= 0) is a global minimum
-            from exactloss.paper.theorems_checks import build_instance
+            from exactloss.paper.instances import build_instance
 
             P, X, Y, act = build_instance(inst, activation="t + t**3",
                                           default_widths=(3, 3, 2) if name == "theorem-3.4" else
@@ -340,7 +343,7 @@ def test_every_instance_runs_without_internal_error(name, inst, form, capsys):
 def test_top_solved_instance_default_widths_solves_the_normal_equations():
     """The default (3, 3, 2), N = 3 top-solved instance (singular normal equations) is built, and its top
     layer is an exact least-squares solution: [F_1, 1]^T residual = 0 (rationals, checked here)."""
-    from exactloss.paper.theorems import top_layer_solved_instance
+    from exactloss.paper.instances import top_layer_solved_instance
 
     for widths, N in (((3, 3, 2), 3), ((2, 2, 1), 5), ((2, 4, 1), 3)):
         P, X, Y = top_layer_solved_instance(widths, N, seed=0)

@@ -2,7 +2,7 @@
 
 Every float certificate of ``rank [F_k, 1_N] = N`` (or ``rank W_l = n_l``) is about the exact matrix of
 the given inputs only when the transfer (input conversion, forward-pass rounding, an enclosure of sigma)
-is rigorous (:func:`exactloss.floatpath.verified.certify_exact`).  Each verdict here is re-checked by a path that
+is rigorous (:func:`exactloss.floatpath.transfer.certify_exact`).  Each verdict here is re-checked by a path that
 shares no code with the one under test: the exact matrix built in the test itself, its rank by
 python-flint ``fmpq_mat`` (rational sigma), or mpmath at escalating precision (transcendental sigma).
 """
@@ -21,8 +21,8 @@ from hypothesis import given, settings, strategies as st
 from exactloss.surfaces.cli import main
 from exactloss.net.network import Network, Parameters
 from exactloss.registry import check
-from exactloss.floatpath.verified import certify_exact_column_rank, certify_layer_float
-from exactloss.paper.verified_checks import certify_rank
+from exactloss.floatpath.transfer import certify_exact_column_rank, certify_layer_float
+from exactloss.paper.rank_at_scale import certify_rank
 
 # ---------------------------------------------------------------------------
 # independent references
@@ -308,8 +308,10 @@ def test_rank_layer_with_rational_inputs_counts_conversion():
 
 def test_lemma_3_5_float_rational_inputs_are_undecided():
     """The quantitative Lemma 3.5 bound is about the exact Phi of the given inputs: 1/3 in Y is not a float."""
-    from exactloss.floatpath.datasets import fit_top_layer, random_float_parameters, synthetic
-    from exactloss.floatpath.verified import lemma_3_5_float
+    from exactloss.floatpath.datasets import synthetic
+    from exactloss.floatpath.training import fit_top_layer
+    from exactloss.net.network import random_float_parameters
+    from exactloss.paper.lemma_3_5.at_scale import lemma_3_5_float
 
     X, Y = synthetic(12, 2, 1, seed=0)
     net = Network((2, 14, 1), "sigmoid")
@@ -323,8 +325,9 @@ def test_lemma_3_5_float_rational_inputs_are_undecided():
 
 def test_lemma_3_5_scale_affine_sigma_never_certified():
     """With sigma(t) = t the exact [F_1, 1_N] has rank <= d + 2 < N: the bound must not be certified."""
-    from exactloss.floatpath.datasets import random_float_parameters, synthetic
-    from exactloss.floatpath.verified import lemma_3_5_float
+    from exactloss.floatpath.datasets import synthetic
+    from exactloss.net.network import random_float_parameters
+    from exactloss.paper.lemma_3_5.at_scale import lemma_3_5_float
 
     X, Y = synthetic(20, 2, 1, seed=0)
     net = Network((2, 20, 1), "identity")

@@ -22,7 +22,9 @@ import sympy as sp
 from hypothesis import given, settings, strategies as st
 
 from exactloss.arith.analyticity import analytic, smooth
-from exactloss.paper.assumptions import activation_conditions, assumption_5_2, lemma_4_1, loss_conditions
+from exactloss.paper.assumption_3_2 import activation_conditions, loss_conditions
+from exactloss.paper.assumption_5_2 import assumption_5_2
+from exactloss.paper.lemma_4_1 import lemma_4_1
 from exactloss.surfaces.cli import main
 from tests.tolerance import digits_agree
 

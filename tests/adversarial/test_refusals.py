@@ -124,13 +124,13 @@ def test_issue_example_in_a_real_process():
 
 def test_integer_power_of_a_ball_containing_zero():
     """The root: python-flint's arb ** int is exp(n log x), NaN on a ball containing 0; the compiler's power is not."""
-    from exactloss.arith.systems import _compile_arb
+    from exactloss.arith.compile import compile_arb
 
     saved = ctx.prec
     ctx.prec = 64
     try:
         for expr, lo, hi in ((T**2, 0, 1), (T**3, -1, 1), (T / sp.sqrt(1 + T**2), Q(-7, 10), Q(7, 10))):
-            v = _compile_arb(expr, T)(arb(0, 1))
+            v = compile_arb(expr, T)(arb(0, 1))
             assert v.is_finite()
             assert v.contains(fmpq(lo.numerator, lo.denominator) if isinstance(lo, Q) else lo)
             assert v.contains(fmpq(hi.numerator, hi.denominator) if isinstance(hi, Q) else hi)
@@ -150,7 +150,7 @@ def _exact(a):
        max_denominator=20))
 def test_integer_power_encloses_every_point(mid, rad, n, u):
     """x^n for every x in the ball lies in the computed ball (x checked exactly, as a rational)."""
-    from exactloss.arith.systems import _arb_ipow
+    from exactloss.arith.compile import arb_ipow
 
     saved = ctx.prec
     ctx.prec = 64
@@ -158,7 +158,7 @@ def test_integer_power_encloses_every_point(mid, rad, n, u):
         ball = arb(fmpq(mid.numerator, mid.denominator), fmpq(rad.numerator, rad.denominator))
         # the point is taken from the ball as stored (its midpoint is mid rounded to 64 bits)
         x = _exact(ball.mid()) + u * _exact(ball.rad())
-        y = _arb_ipow(ball, n)
+        y = arb_ipow(ball, n)
         ctx.prec = 4096  # contains() converts the rational at the working precision: make that (near) exact
         assert ball.contains(fmpq(x.numerator, x.denominator))
         assert y.contains(fmpq(x.numerator, x.denominator) ** n)
@@ -226,7 +226,7 @@ def test_atan_t_cubed_one_monotonicity_decision(capsys):
     code_l, out_l, _ = run(["check", "lemma-4.3", "--activation", "atan(t**3)"], capsys)
     assert code_a == 0 and code_l == 0
     r = exactloss.check("lemma-4.3", activation="atan(t**3)", sweep_points=3)
-    assert r.clauses[0].holds is True and "exactloss.paper.assumptions" in r.clauses[0].reason
+    assert r.clauses[0].holds is True and "exactloss.paper.assumption_3_2" in r.clauses[0].reason
     recheck(r, "atan(t**3)")
     # independent: sigma' >= 0 exactly (a square over a positive), and sigma(a) < sigma(b) at a few rationals
     d = sp.diff(sp.atan(T**3), T)
@@ -238,7 +238,7 @@ def test_atan_t_cubed_one_monotonicity_decision(capsys):
 def test_undecided_monotonicity_certifies_no_alpha0(monkeypatch):
     """When Assumption 3.2.2 is undecided, no alpha_0 resting on monotonicity is certified and the lemma is
     undecided with that premise named as missing."""
-    import exactloss.paper.lemma_4_3.construction as con
+    import exactloss.paper.lemma_4_3.sigma as con
 
     monkeypatch.setattr(con, "_external_assumption_check", lambda sigma: (None, "undecided (test)"))
     r = exactloss.check("lemma-4.3", activation="erf(t)", samples=4, sweep_points=2)

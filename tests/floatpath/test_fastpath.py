@@ -1,5 +1,4 @@
-"""exactloss.floatpath.fastpath: lean/batched/row-blocked float maps agree with the foundation; the forward-error
-bound holds against ball arithmetic."""
+"""exactloss.floatpath.fastpath: lean/batched/row-blocked float maps agree with the foundation."""
 
 from __future__ import annotations
 
@@ -7,29 +6,17 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from flint import arb
-from hypothesis import given, strategies as st
 
 from exactloss import Network, Parameters
 from exactloss.net.backprop import backprop
 from exactloss.errors import InputError, ShapeError
-from exactloss.floatpath.fastpath import (FLOAT, as_float_matrix, batched_forward, batched_layer_with_ones,
-                                float_parameters, forward_error_bound, gradients, hvp, layer_with_ones,
-                                progress_bar)
+from exactloss.floatpath.fastpath import (FLOAT, batched_forward, batched_layer_with_ones, float_parameters, gradients,
+                                          hvp, layer_with_ones, progress_bar)
+from exactloss.net import hessian
 from exactloss.net.network import random_data
 from exactloss.arith.systems import Ball
-from exactloss.floatpath.verified import certify_layer_float
+from tests.floatpath.helpers import float_net as _float_net
 from tolerance import close
-
-
-def _float_net(widths, activation="sigmoid", seed=0, N=9):
-    net = Network(widths, activation)
-    rng = np.random.default_rng(seed)
-    P = Parameters(tuple(rng.standard_normal((widths[k - 1], widths[k])) for k in range(1, len(widths))),
-                   tuple(rng.standard_normal(widths[k]) for k in range(1, len(widths))))
-    X = rng.standard_normal((N, widths[0]))
-    Y = rng.uniform(0.1, 0.9, size=(N, widths[-1]))
-    return net, P, X, Y
 
 
 @pytest.mark.parametrize("k", [0, 1, 2, 3])
@@ -88,7 +75,6 @@ def test_gradients_accept_exact_parameters():
 
 
 def test_row_blocked_hvp_equals_hessian_hvp():
-    hessian = pytest.importorskip("exactloss.net.hessian")
     net, P, X, Y = _float_net((2, 5, 3), "tanh", N=10)
     p = hessian.block_size(net, [1, 2])
     v = np.random.default_rng(1).standard_normal(p)
@@ -100,72 +86,6 @@ def test_row_blocked_hvp_equals_hessian_hvp():
     ref = hessian.hvp(net, P, X, Y, "squared", pairs, FLOAT, layers=[2])
     for (a, b), (c, d) in zip(out, ref):
         assert close(a, c) and close(b, d)
-
-
-# ---------------------------------------------------------------------------
-# the forward-error bound vs ball arithmetic
-# ---------------------------------------------------------------------------
-
-
-def _ball_sq_error(net, P, X, k, A):
-    """An arb ball containing sum_ij (F_float - F_exact)_ij^2 (F_exact enclosed at 200 bits)."""
-    S = Ball(200)
-    Fb = net.forward(P, X, S).F[k]
-    with S.scope():
-        tot = arb(0)
-        for idx in np.ndindex(Fb.shape):
-            e = Fb[idx] - arb(float(A[idx]))
-            tot += e * e
-    return tot
-
-
-@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "softplus", "identity"])
-@pytest.mark.parametrize("exact_params", [False, True])
-def test_forward_error_bound_holds(activation, exact_params):
-    widths = (3, 4, 3)
-    if exact_params:  # non-dyadic rationals: the rounding of the inputs enters the bound
-        net = Network(widths, activation)
-        P = net.random_parameters(seed=7, denominator=7, scale=1)
-        X, _ = random_data(5, 3, seed=7, denominator=3)
-    else:
-        net, P, X, _ = _float_net(widths, activation, seed=3, N=5)
-    for k in (1, 2):
-        A = layer_with_ones(net, float_parameters(P)[0], as_float_matrix(X), k)[:, :-1]
-        for ulps in (None, 16):  # rigorous enclosures (sigmoid, tanh; arb balls for softplus) / the libm model
-            bound, info = forward_error_bound(net, P, X, k, block=2, activation_ulps=ulps)
-            assert bound is not None and bound < 1e-12
-            assert arb(bound) ** 2 - _ball_sq_error(net, P, X, k, A) >= 0  # certainly, in ball arithmetic
-            if ulps is None:  # no assumption left: enclosures (sigmoid, tanh), arb balls (softplus), exact (identity)
-                assert info["assumption"].startswith("none")
-
-
-def test_forward_error_bound_user_expression_by_ball_arithmetic():
-    """A user expression gets its enclosure from arb balls entrywise: the bound holds against ball arithmetic."""
-    net, P, X, _ = _float_net((2, 3, 1), "atan(t)", N=4)
-    bound, info = forward_error_bound(net, P, X, 1)
-    assert bound is not None and info["activation_model"] == "ball"
-    A = layer_with_ones(net, P, X, 1)[:, :-1]
-    assert arb(bound) ** 2 - _ball_sq_error(net, P, X, 1, A) >= 0
-    c, info = certify_layer_float(net, P, X, 1)
-    assert c.full is True and c.level == "certified" and "exact [F_1, 1_N]" in info["certifies"]
-    assert info["sigma_min_lower_exact_matrix"] < info["sigma_min_lower_float_matrix"]
-
-
-def test_forward_error_bound_without_model():
-    """The generic activation has no values: no bound, and no certificate about the exact matrix."""
-    net, P, X, _ = _float_net((2, 3, 1), "sigmoid")
-    gen = Network((2, 3, 1), "generic")
-    bound, info = forward_error_bound(gen, P, X, 1)
-    assert bound is None and "generic" in info["reason"]
-
-
-@given(st.integers(3, 7), st.integers(0, 1000))
-def test_linear_layer_never_certified_for_the_exact_matrix(N, seed):
-    """Identity activation, d = 1: rank [F_1, 1_N] <= 2 < N exactly.  Rounding can make the float64 matrix
-    regular (sigma_min ~ 1e-17); the forward-error bound must then withdraw the certificate."""
-    net, P, X, _ = _float_net((1, N - 1), "identity", seed=seed, N=N)
-    c, info = certify_layer_float(net, P, X, 1)
-    assert not c.full
 
 
 def test_progress_bar_fallbacks(monkeypatch):

@@ -13,8 +13,9 @@ from exactloss import Ball, Exact, Float, Network, Parameters, Symbolic
 from exactloss.net.backprop import backprop
 from exactloss.errors import InputError, ShapeError
 from exactloss.net.hessian import (PAPER_F_X, PAPER_F_Y, PAPER_H_X, PAPER_H_Y, SecondOrder, block_hessian, block_size,
-                               flatten, hvp, nonsingularity, parameter_names, principal_block, sympy_hessian, unflatten)
+                               flatten, hvp, parameter_names, principal_block, sympy_hessian, unflatten)
 from exactloss.net.network import random_data
+from exactloss.floatpath.nonsingularity import nonsingularity
 from tests.tolerance import ball_contains, close
 
 
@@ -130,18 +131,6 @@ def test_paper_examples_exactly():
     assert E.det(Hy) == 1 and E.det(principal_block(Hy, [2, 3])) == 0
     assert nonsingularity(Hx, "exact").holds is False
     assert nonsingularity(Hy, "exact").holds is True
-
-
-def test_nonsingularity_ball_never_claims_singular():
-    S = np.array([[1, 1], [1, 1]], dtype=object)
-    c = nonsingularity(S, Ball(64))
-    assert c.holds is None and c.level is None
-    c = nonsingularity(np.array([[2, 1], [1, 1]], dtype=object), Ball(64), definiteness=True)
-    assert c.holds is True and c.level == "certified" and c.positive_definite is True
-    c = nonsingularity(np.array([[1, 2], [2, 1]], dtype=object), "exact", definiteness=True)
-    assert c.holds is True and c.positive_definite is False
-    f = nonsingularity(np.array([[1.0, 1.0], [1.0, 1.0]]), Float())
-    assert f.holds is not False  # a float computation never proves singularity
 
 
 def test_bad_input():

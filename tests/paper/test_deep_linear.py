@@ -3,6 +3,7 @@
 import sympy as sp
 
 from exactloss.paper.deep_linear import deep_linear_rank, identity_family_rank
+from tests.cli_helpers import run
 
 
 def test_rank_cap_proved_and_contrast():
@@ -23,3 +24,17 @@ def test_identity_family_vanishes():
 def test_no_contrast_when_too_narrow():
     r = deep_linear_rank(samples=5, widths="2,2,2")
     assert r.holds is True and "contrast_sigmoid" not in r.details
+
+
+# -- the deep-linear-rank check on the command line --------------------------------------------------------
+
+
+def test_cli_check_command(capsys):
+    assert run(capsys, "check", "deep-linear-rank")[0] == 0
+
+
+def test_registered_in_check_all():
+    from exactloss import registry
+
+    names = {c.name for c in registry.checks()}
+    assert {"deep-linear-rank"} <= names

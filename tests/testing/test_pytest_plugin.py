@@ -27,7 +27,8 @@ def _heavy_after(code: str) -> list[str]:
 
 
 def test_plugin_module_imports_nothing_heavy():
-    """The plugin's own code imports only pytest and the standard library (loaded as a standalone module)."""
+    """The plugin's own code imports only pytest, the standard library and exactloss's light modules (the
+    registry, the assertions): nothing heavy (loaded as a standalone module)."""
     code = textwrap.dedent(f"""
         import importlib.util
         spec = importlib.util.spec_from_file_location("_exactloss_plugin_probe", {str(PLUGIN)!r})

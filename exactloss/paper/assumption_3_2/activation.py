@@ -26,44 +26,49 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+import mpmath
 import sympy as sp
+from flint import arb, ctx, fmpq
 
 from exactloss.net.activations import activation as _activation
 from exactloss.arith.analyticity import Certificate, analytic
 from exactloss.errors import InputError
 from exactloss.evidence import Result, Verdict
 from exactloss.arith.functions import ScalarFunction
-from exactloss.arith.clauses import _PROBES, _and, _at, _ball_at, _confirmed_lim, _derivative, _lim, _or, _v
+from exactloss.arith.clauses import PROBES, and_, arb_at, confirmed_lim, derivative, exact_at, lim, or_, verdict
 from exactloss.arith.pieces import rationals_inside, sign_on
 from exactloss.arith.ranges import cmp, guarded
+from exactloss.arith.compile import compile_arb
 
 # --------------------------------------------------------------------------
 # Assumption 3.2.2: the activation
 # --------------------------------------------------------------------------
 
 
-def _as_activation(sigma: ScalarFunction | str) -> ScalarFunction:
+def as_activation(sigma: ScalarFunction | str) -> ScalarFunction:
+    """The concrete activation sigma named by ``sigma``; the generic sigma is refused (no concrete verdict)."""
     f = _activation(sigma)
     if f.generic:
         raise InputError("the generic activation has no concrete verdict; give sigmoid, tanh, softplus or an expression in t")
     return f
 
 
-def _analytic_verdict(f: ScalarFunction, cert: Certificate) -> Verdict:
+def analytic_verdict(f: ScalarFunction, cert: Certificate) -> Verdict:
+    """The clause "3.2.2 sigma is real-analytic on R" from sigma's analyticity certificate."""
     claim = "3.2.2 sigma is real-analytic on R"
     if cert.holds:
-        return _v(claim, True, cert.level, cert.reason)
+        return verdict(claim, True, cert.level, cert.reason)
     if cert.holds is False:
-        return _v(claim, False, cert.level, f"{f.describe()} is {cert.reason} (not analytic)")
-    return _v(claim, None, None, cert.reason)
+        return verdict(claim, False, cert.level, f"{f.describe()} is {cert.reason} (not analytic)")
+    return verdict(claim, None, None, cert.reason)
 
 
 
 def _increasing_counterexample(e: sp.Expr, var: sp.Symbol, kinks: Sequence[Any],
                                use_derivative: bool = True) -> tuple[str, str] | None:
     """a < b with sigma(a) >= sigma(b) (exact or ball), or sigma'(c) < 0 at a non-kink point."""
-    pts = sorted(set(_PROBES) | {sp.S.Zero})
-    vals = {p: _at(e, var, p) for p in pts}
+    pts = sorted(set(PROBES) | {sp.S.Zero})
+    vals = {p: exact_at(e, var, p) for p in pts}
     for i, a in enumerate(pts):
         for b in pts[i + 1:]:
             va, vb = vals[a], vals[b]
@@ -76,11 +81,11 @@ def _increasing_counterexample(e: sp.Expr, var: sp.Symbol, kinks: Sequence[Any],
                 return f"sigma({a}) = {va} {rel} sigma({b}) = {vb} although {a} < {b}", level
     if not use_derivative:  # sigma' is only the derivative where sigma is known to be differentiable
         return None
-    d = _derivative(e, var)
+    d = derivative(e, var)
     for c in pts:
         if any(cmp(c, k) == 0 for k in kinks):
             continue
-        v = _ball_at(d, var, c)
+        v = arb_at(d, var, c)
         if v is not None and v < 0:
             return f"sigma'({c}) = {v.str(6)} < 0, so sigma decreases near {c}", "certified"
     return None
@@ -90,10 +95,6 @@ def _certified_positive(d: sp.Expr, t: sp.Symbol, R: int, max_boxes: int = 3000)
     """sigma' > 0 on R: tails |t| > R proved symbolically (t = +-(R + s), s > 0), [-R, R] covered by arb boxes.
 
     Returns the reason, or "" when either part fails (then nothing is claimed)."""
-    from flint import arb, ctx, fmpq
-
-    from exactloss.arith.systems import _compile_arb
-
     hows = []
     for tail in (sp.Interval.open(R, sp.oo), sp.Interval.open(-sp.oo, -R)):
         ok, how = sign_on(d, t, tail, "pos", simplify=False)
@@ -101,7 +102,7 @@ def _certified_positive(d: sp.Expr, t: sp.Symbol, R: int, max_boxes: int = 3000)
             return ""
         hows.append(how)
     try:
-        f = _compile_arb(d, t)
+        f = compile_arb(d, t)
     except Exception:
         return ""
     saved = ctx.prec
@@ -129,29 +130,29 @@ def _certified_positive(d: sp.Expr, t: sp.Symbol, R: int, max_boxes: int = 3000)
 
 def increasing(sigma: ScalarFunction | str, cert: Certificate | None = None, tag: str = "3.2.2") -> Verdict:
     """Assumption 3.2.2 (and 5.2.1): sigma is strictly increasing on R (a proof, a counterexample, or undecided)."""
-    f = _as_activation(sigma)
+    f = as_activation(sigma)
     e, t = f.expr, f.var
     claim = f"{tag} sigma is strictly increasing"
     cert = cert or analytic(e, t)
-    d = _derivative(e, t)
+    d = derivative(e, t)
     if cert.holds and guarded(lambda: sp.simplify(d), 5) == 0:
-        return _v(claim, False, "proved", f"sigma' = 0 identically: {f.describe()} is constant")
+        return verdict(claim, False, "proved", f"sigma' = 0 identically: {f.describe()} is constant")
     if cert.holds:
         ok, how = sign_on(d, t, sp.S.Reals, "pos")
         if ok:
-            return _v(claim, True, "proved", f"sigma'(t) = {d} > 0 for every real t: {how}")
+            return verdict(claim, True, "proved", f"sigma'(t) = {d} > 0 for every real t: {how}")
         ok, how = sign_on(d, t, sp.S.Reals, "nonneg")
         if ok:
-            for c in _PROBES + [sp.S.Zero]:
-                v = _ball_at(d, t, c)
+            for c in PROBES + [sp.S.Zero]:
+                v = arb_at(d, t, c)
                 if v is not None and v > 0:
-                    return _v(claim, True, "proved",
+                    return verdict(claim, True, "proved",
                               f"sigma'(t) = {d} >= 0 on R ({how}), sigma is analytic and sigma'({c}) > 0, so sigma' is "
                               "not identically 0 and its zeros are isolated; hence sigma is strictly increasing")
         for R in (4, 16):
             ok = _certified_positive(d, t, R)
             if ok:
-                return _v(claim, True, "certified", ok)
+                return verdict(claim, True, "certified", ok)
     elif cert.kinks and _continuous(cert):
         # continuous on R and analytic off finitely many kinks c_1 < ... < c_m (the junctions of the pieces
         # among them): sigma' > 0 on each open interval between them => strictly increasing (mean value theorem)
@@ -163,7 +164,7 @@ def increasing(sigma: ScalarFunction | str, cert: Certificate | None = None, tag
                 # sigma' >= 0 there, analytic and > 0 at one point: its zeros in (lo, hi) are isolated
                 ok, how = sign_on(d, t, sp.Interval.open(lo, hi), "nonneg")
                 q = next((x for x in (rationals_inside(lo, hi) if ok else ())
-                          if (lambda v: v is not None and v > 0)(_ball_at(d, t, x))), None)
+                          if (lambda v: v is not None and v > 0)(arb_at(d, t, x))), None)
                 ok = q is not None
                 how = f"{how}, sigma'({q}) > 0 and sigma' is analytic there, so its zeros are isolated" if ok else ""
             if not ok:
@@ -171,12 +172,12 @@ def increasing(sigma: ScalarFunction | str, cert: Certificate | None = None, tag
             hows.append(how)
         else:
             where = ", ".join(str(c) for c in cert.kinks)
-            return _v(claim, True, "proved", f"sigma is continuous on R (C^0 at {t} = {where}) and on each open "
+            return verdict(claim, True, "proved", f"sigma is continuous on R (C^0 at {t} = {where}) and on each open "
                       "interval between these points sigma' > 0, or sigma' >= 0 with isolated zeros (" + "; ".join(hows) + ")")
     ce = _increasing_counterexample(e, t, cert.kinks, use_derivative=cert.clean)
     if ce:
-        return _v(claim, False, ce[1], ce[0])
-    return _v(claim, None, None, f"could not prove sigma'(t) = {d} > 0 (or >= 0 with isolated zeros) on R, "
+        return verdict(claim, False, ce[1], ce[0])
+    return verdict(claim, None, None, f"could not prove sigma'(t) = {d} > 0 (or >= 0 with isolated zeros) on R, "
               "and found no counterexample")
 
 
@@ -189,20 +190,20 @@ def _continuous(cert: Certificate) -> bool:
 
 def bounded(sigma: ScalarFunction | str, cert: Certificate | None = None) -> tuple[Verdict, dict]:
     """Assumption 3.2.2 (a): sigma bounded; ``mu = lim_{-oo} sigma``, ``gamma = lim_{+oo} sigma`` exactly."""
-    f = _as_activation(sigma)
+    f = as_activation(sigma)
     e, t = f.expr, f.var
     claim = "3.2.2(a) sigma is bounded"
     cert = cert or analytic(e, t)
-    mu, gamma = _confirmed_lim(e, t, -sp.oo), _confirmed_lim(e, t, sp.oo)
+    mu, gamma = confirmed_lim(e, t, -sp.oo), confirmed_lim(e, t, sp.oo)
     info = {"mu": mu, "gamma": gamma}
     for L, name in ((mu, "-oo"), (gamma, "+oo")):
         if L is not None and L.is_infinite:
-            return _v(claim, False, "proved", f"sigma(t) -> {L} as t -> {name} (SymPy limit): unbounded"), info
+            return verdict(claim, False, "proved", f"sigma(t) -> {L} as t -> {name} (SymPy limit): unbounded"), info
     if mu is None or gamma is None:
-        return _v(claim, None, None, "the limits of sigma at -oo/+oo were not found (SymPy limit)"), info
+        return verdict(claim, None, None, "the limits of sigma at -oo/+oo were not found (SymPy limit)"), info
     if not _continuous(cert):
-        return _v(claim, None, None, f"finite limits mu = {mu}, gamma = {gamma}, but continuity is not proved"), info
-    return _v(claim, True, "proved", f"sigma is continuous with finite limits mu = {mu} at -oo and gamma = {gamma} "
+        return verdict(claim, None, None, f"finite limits mu = {mu}, gamma = {gamma}, but continuity is not proved"), info
+    return verdict(claim, True, "proved", f"sigma is continuous with finite limits mu = {mu} at -oo and gamma = {gamma} "
               "at +oo (SymPy limit), hence bounded"), info
 
 
@@ -210,7 +211,7 @@ def _nonneg_on(e: sp.Expr, t: sp.Symbol, side: int, include_zero: bool = True) -
     """e >= 0 for side*t > 0 (and at 0)."""
     ok = sign_on(e, t, sp.Interval.open(0, sp.oo) if side > 0 else sp.Interval.open(-sp.oo, 0), "nonneg")[0]
     if ok and include_zero:
-        v = _at(e, t, 0)
+        v = exact_at(e, t, 0)
         ok = v.is_number and cmp(v, 0) in (0, 1)
     return ok
 
@@ -235,10 +236,10 @@ def _verify_left(e: sp.Expr, t: sp.Symbol, rho1: sp.Expr, rho2: sp.Expr) -> tupl
             if ok:
                 hows.append(f"{g} >= 0 for t < 0: {how}")
                 break
-            L = _lim(g, t, -sp.oo) if L is None else L
+            L = lim(g, t, -sp.oo) if L is None else L
             if L is None or cmp(L, 0) not in (0, 1):
                 continue
-            ok, how = sign_on(_derivative(g, t), t, neg, "nonneg", simplify=cheap is False, cheap=cheap)
+            ok, how = sign_on(derivative(g, t), t, neg, "nonneg", simplify=cheap is False, cheap=cheap)
             if ok:
                 hows.append(f"g = {g} has lim_(t->-oo) g = {L} >= 0 and g' >= 0 for t < 0 ({how})")
                 break
@@ -259,7 +260,7 @@ def _verify_right(e: sp.Expr, t: sp.Symbol, rho3: sp.Expr, rho4: sp.Expr) -> tup
     hows = []
     for sg in signs:
         g = bound - sg * e
-        g0 = _at(g, t, 0)
+        g0 = exact_at(g, t, 0)
         if not (g0.is_number and cmp(g0, 0) in (0, 1)):
             return False, ""
         for cheap in (True, False):
@@ -267,7 +268,7 @@ def _verify_right(e: sp.Expr, t: sp.Symbol, rho3: sp.Expr, rho4: sp.Expr) -> tup
             if ok:
                 hows.append(f"{g} >= 0 for t > 0: {how}")
                 break
-            ok, how = sign_on(_derivative(g, t), t, sp.Interval.open(0, sp.oo), "nonneg", simplify=cheap is False,
+            ok, how = sign_on(derivative(g, t), t, sp.Interval.open(0, sp.oo), "nonneg", simplify=cheap is False,
                               cheap=cheap)
             if ok:
                 hows.append(f"g = {g} has g(0) = {g0} >= 0 and g' >= 0 for t > 0 ({how})")
@@ -290,8 +291,6 @@ def _smax(*xs: sp.Expr) -> sp.Expr | None:
 
 def _numeric_sup(h: sp.Expr, t: sp.Symbol, lo: float, hi: float) -> sp.Rational | None:
     """A rational just above max h on [lo, hi] from 401 samples: a *candidate* only (verified afterwards)."""
-    import mpmath
-
     fn = guarded(lambda: sp.lambdify(t, h, "mpmath"), 5)
     if fn is None:
         return None
@@ -311,22 +310,22 @@ def _numeric_sup(h: sp.Expr, t: sp.Symbol, lo: float, hi: float) -> sp.Rational 
 
 def growth(sigma: ScalarFunction | str, mu: sp.Expr | None = None, cert: Certificate | None = None) -> tuple[Verdict, dict]:
     """Assumption 3.2.2 (b): rho_1..rho_4 > 0 with |sigma(t)| <= rho_1 e^{rho_2 t} (t < 0), <= rho_3 t + rho_4 (t >= 0)."""
-    f = _as_activation(sigma)
+    f = as_activation(sigma)
     e, t = f.expr, f.var
     claim = "3.2.2(b) growth: |sigma| <= rho_1 e^(rho_2 t) (t<0), <= rho_3 t + rho_4 (t>=0)"
-    mu = _confirmed_lim(e, t, -sp.oo) if mu is None else mu
+    mu = confirmed_lim(e, t, -sp.oo) if mu is None else mu
     info: dict[str, Any] = {}
     # ---- t >= 0
-    r3 = _confirmed_lim(e / t, t, sp.oo)
+    r3 = confirmed_lim(e / t, t, sp.oo)
     right: tuple[bool | None, str] = (None, "lim sigma(t)/t at +oo not found (or not confirmed)")
     if r3 is not None and r3.is_infinite:
         right = (False, f"sigma(t)/t -> {r3} as t -> +oo (SymPy limit): no bound rho_3 t + rho_4 for t >= 0")
     elif r3 is not None:
         rho3 = abs(r3) if cmp(r3, 0) in (1, -1) else sp.S.One  # a candidate only: verified below
-        s0 = _at(e, t, 0)
+        s0 = exact_at(e, t, 0)
         cands = [abs(s0)] if s0.is_number else []
         for sg in (1, -1):
-            L4 = _lim(sg * e - rho3 * t, t, sp.oo)
+            L4 = lim(sg * e - rho3 * t, t, sp.oo)
             if L4 is not None and L4.is_finite:
                 cands.append(L4)
         rho4 = _smax(*cands) if cands else None
@@ -354,14 +353,14 @@ def growth(sigma: ScalarFunction | str, mu: sp.Expr | None = None, cert: Certifi
     elif mu is not None and mu_sign is None:
         left = (None, f"lim sigma at -oo = {mu}: whether it is 0 is not decided")
     elif mu is not None:
-        k = _lim(_derivative(e, t) / e, t, -sp.oo)
+        k = lim(derivative(e, t) / e, t, -sp.oo)
         left = (None, f"decay rate lim sigma'/sigma at -oo = {k}: no verified rho_1, rho_2")
         rates = (k, k / 2) if k is not None and k.is_finite and cmp(k, 0) == 1 else \
             (sp.S.One,) if k == sp.oo else ()  # k = oo: faster than every exponential, try rho_2 = 1
         if rates:
             for rho2 in rates:
-                L = _lim(e * sp.exp(-rho2 * t), t, -sp.oo)
-                s0 = _at(e, t, 0)
+                L = lim(e * sp.exp(-rho2 * t), t, -sp.oo)
+                s0 = exact_at(e, t, 0)
 
                 def cands(L=L, s0=s0, rho2=rho2):
                     if L is not None and L.is_finite and s0.is_number:
@@ -384,15 +383,15 @@ def growth(sigma: ScalarFunction | str, mu: sp.Expr | None = None, cert: Certifi
                     break
     if left[0] is False or right[0] is False:
         parts = [("t < 0", left), ("t >= 0", right)]
-        return _v(claim, False, "proved", "; ".join(f"fails for {n}: {r[1]}" for n, r in parts if r[0] is False)), info
+        return verdict(claim, False, "proved", "; ".join(f"fails for {n}: {r[1]}" for n, r in parts if r[0] is False)), info
     cert = cert or analytic(e, t)
     if left[0] and right[0] and not _continuous(cert):
-        return _v(claim, None, None, "constants found but sigma is not known to be continuous (the verification "
+        return verdict(claim, None, None, "constants found but sigma is not known to be continuous (the verification "
                   "argument needs it)"), info
     if left[0] and right[0]:
         rho = {k: info[k] for k in ("rho_1", "rho_2", "rho_3", "rho_4")}
-        return _v(claim, True, "proved", f"t < 0: {left[1]}. t >= 0: {right[1]}"), {"rho": rho}
-    return _v(claim, None, None, f"t < 0: {left[1]}; t >= 0: {right[1]}"), info
+        return verdict(claim, True, "proved", f"t < 0: {left[1]}. t >= 0: {right[1]}"), {"rho": rho}
+    return verdict(claim, None, None, f"t < 0: {left[1]}; t >= 0: {right[1]}"), info
 
 
 def activation_conditions(sigma: ScalarFunction | str) -> Result:
@@ -417,12 +416,12 @@ _CACHE: dict[tuple[str, str], Result] = {}
 
 def _activation_conditions(f: ScalarFunction) -> Result:
     cert = analytic(f.expr, f.var)
-    v_an = _analytic_verdict(f, cert)
+    v_an = analytic_verdict(f, cert)
     v_inc = increasing(f, cert)
     v_a, info_a = bounded(f, cert)
     v_b, info_b = growth(f, info_a.get("mu"), cert)
-    ab = Verdict("3.2.2 (a) bounded or (b) growth", *_or(v_a, v_b))
-    holds, level = _and(v_an, v_inc, ab)
+    ab = Verdict("3.2.2 (a) bounded or (b) growth", *or_(v_a, v_b))
+    holds, level = and_(v_an, v_inc, ab)
     details: dict[str, Any] = {"analyticity": cert.to_json(), **{k: v for k, v in info_a.items()}}
     if "rho" in info_b:
         details["rho"] = info_b["rho"]

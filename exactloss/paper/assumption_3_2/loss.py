@@ -1,5 +1,4 @@
-"""Assumption 3.2.3 for a loss l (C^2, critical points are global minima), and the one-sided
-losses of Assumption 5.2 (l1 vanishes exactly on a >= 0, l2 exactly on a <= 0).
+"""Assumption 3.2.3 for a loss l, clause by clause: l is C^2, and its critical points are global minima.
 
 Critical points: when ``l'`` has one zero ``c`` (``solveset``), the proof is
 independent of the solver: ``l' < 0`` left of ``c`` and ``l' > 0`` right of it
@@ -31,8 +30,8 @@ from exactloss.errors import InputError
 from exactloss.evidence import Result, Verdict
 from exactloss.arith.functions import ScalarFunction
 from exactloss.net.losses import loss as _loss
-from exactloss.arith.clauses import LIMIT_SECONDS, _PROBES, _and, _at, _ball_at, _derivative, _v
-from exactloss.arith.pieces import sign_on, zero_on, zeros_on
+from exactloss.arith.clauses import LIMIT_SECONDS, PROBES, and_, derivative, exact_at, verdict
+from exactloss.arith.pieces import sign_on, zeros_on
 from exactloss.arith.ranges import cmp
 
 # --------------------------------------------------------------------------
@@ -50,7 +49,8 @@ _RANGES = {
 }
 
 
-def _as_loss(l: ScalarFunction | str) -> ScalarFunction:
+def as_loss(l: ScalarFunction | str) -> ScalarFunction:
+    """The concrete loss l named by ``l``; the generic l is refused (no concrete verdict)."""
     f = _loss(l)
     if f.generic:
         raise InputError("the generic loss has no concrete verdict; give a catalogue loss or an expression in a")
@@ -76,12 +76,12 @@ def critical_points_are_minima(l: ScalarFunction | str, cert: Certificate | None
     ``cert`` (the C^2 certificate of l; computed when not given) must show; a
     refutation at a kink or junction of l needs l differentiable there.
     """
-    f = _as_loss(l)
+    f = as_loss(l)
     e, a = f.expr, f.var
     claim = "3.2.3 every critical point of l is a global minimum"
     cert = cert or smooth(e, a, 2)
     cont = _continuous(cert)
-    d = _derivative(e, a)
+    d = derivative(e, a)
     crit = zeros_on(d, a, sp.S.Reals, LIMIT_SECONDS)
     if isinstance(crit, sp.FiniteSet) and len(crit) == 1 and cont:
         # independent of solveset's completeness: l' < 0 left of c and > 0 right of c, l continuous
@@ -89,15 +89,15 @@ def critical_points_are_minima(l: ScalarFunction | str, cert: Certificate | None
         ok1, h1 = sign_on(d, a, sp.Interval.open(c, sp.oo), "pos")
         ok2, h2 = sign_on(-d, a, sp.Interval.open(-sp.oo, c), "pos") if ok1 else (False, "")
         if ok1 and ok2:
-            return _v(claim, True, "proved", f"l'(a) = {d} is < 0 for a < {c} ({h2}) and > 0 for a > {c} ({h1}): "
+            return verdict(claim, True, "proved", f"l'(a) = {d} is < 0 for a < {c} ({h2}) and > 0 for a > {c} ({h1}): "
                       f"the only critical point a = {c} is the global minimum (l is continuous, decreases, "
                       "then increases)")
     if isinstance(crit, sp.FiniteSet) and len(crit) > 0 and all(c.is_real is not False for c in crit):
         hows = []
         for c in sorted(crit, key=lambda z: float(z)):
-            lc = _at(e, a, c)
+            lc = exact_at(e, a, c)
             if lc is sp.nan or not lc.is_number:
-                return _v(claim, None, None, f"critical point {c}: the value l({c}) was not found")
+                return verdict(claim, None, None, f"critical point {c}: the value l({c}) was not found")
             ok, how = sign_on(e - lc, a, sp.S.Reals, "nonneg")
             if ok:
                 hows.append(f"l(a) - l({c}) >= 0 on R: {how}")
@@ -107,29 +107,29 @@ def critical_points_are_minima(l: ScalarFunction | str, cert: Certificate | None
             # its kinks (every node has a rule, the kinks are all known: ``clean``) and c is not one of them
             at_kink = any(cmp(c, k) != 1 and cmp(c, k) != -1 for k in cert.kinks)
             if _c1(cert) or ((cert.holds is True or cert.clean) and not at_kink):
-                for p in [*crit, *_PROBES]:
-                    lp = _at(e, a, p)
+                for p in [*crit, *PROBES]:
+                    lp = exact_at(e, a, p)
                     if lp is not sp.nan and lp.is_number and cmp(lp, lc) == -1:
                         level = "proved" if lp.is_Rational and lc.is_Rational else "certified"
-                        return _v(claim, False, level, f"l'({c}) = 0 but l({p}) = {lp} < l({c}) = {lc}: "
+                        return verdict(claim, False, level, f"l'({c}) = 0 but l({p}) = {lp} < l({c}) = {lc}: "
                                   f"{c} is a critical point that is not a global minimum")
-            return _v(claim, None, None, f"critical point {c}: could not prove l(a) >= l({c}) on R")
-        return _v(claim, True, "proved", f"critical points {sorted(crit, key=lambda z: float(z))} (solveset of "
+            return verdict(claim, None, None, f"critical point {c}: could not prove l(a) >= l({c}) on R")
+        return verdict(claim, True, "proved", f"critical points {sorted(crit, key=lambda z: float(z))} (solveset of "
                   f"l'(a) = {d}" + (", piece by piece" if e.has(sp.Piecewise) else "") + "); " + "; ".join(hows))
     if crit == sp.S.EmptySet:
         if sign_on(d, a, sp.S.Reals, "pos")[0] or sign_on(-d, a, sp.S.Reals, "pos")[0]:
-            return _v(claim, True, "proved", f"l'(a) = {d} has a constant sign: no critical point at all")
+            return verdict(claim, True, "proved", f"l'(a) = {d} has a constant sign: no critical point at all")
     # fallback: l' < 0 for a < 0 and l' > 0 for a > 0 -> the only critical point is 0, the global minimum
     if cont:
         ok1, h1 = sign_on(d, a, sp.Interval.open(0, sp.oo), "pos")
         ok2, h2 = sign_on(-d, a, sp.Interval.open(-sp.oo, 0), "pos") if ok1 else (False, "")
         if ok1 and ok2:
-            return _v(claim, True, "proved", f"l' < 0 for a < 0 and l' > 0 for a > 0 ({h2}; {h1}): l is continuous, "
+            return verdict(claim, True, "proved", f"l' < 0 for a < 0 and l' > 0 for a > 0 ({h2}; {h1}): l is continuous, "
                       "decreases then increases, the only critical point a = 0 is the global minimum")
     if not cont:
-        return _v(claim, None, None, f"the critical points of l (zeros of {d}) were not decided "
+        return verdict(claim, None, None, f"the critical points of l (zeros of {d}) were not decided "
                   "(and l is not known to be continuous, which the monotonicity argument needs)")
-    return _v(claim, None, None, f"the critical points of l (zeros of {d}) were not decided")
+    return verdict(claim, None, None, f"the critical points of l (zeros of {d}) were not decided")
 
 
 def loss_conditions(l: ScalarFunction | str, explore: bool = True) -> Result:
@@ -158,10 +158,10 @@ def _loss_conditions(f: ScalarFunction, explore: bool) -> Result:
     e, a = f.expr, f.var
     c2 = smooth(e, a, 2)
     claim = "3.2.3 l is C^2 on R"
-    v_c2 = _v(claim, c2.holds, c2.level, c2.reason if c2.holds is not False else f"{f.describe()}: {c2.reason}")
+    v_c2 = verdict(claim, c2.holds, c2.level, c2.reason if c2.holds is not False else f"{f.describe()}: {c2.reason}")
     v_min = critical_points_are_minima(f, c2) if c2.holds is not False or "not real-valued" not in c2.reason else \
-        _v("3.2.3 every critical point of l is a global minimum", None, None, "l is not real-valued on R")
-    holds, level = _and(v_c2, v_min)
+        verdict("3.2.3 every critical point of l is a global minimum", None, None, "l is not real-valued on R")
+    holds, level = and_(v_c2, v_min)
     details: dict[str, Any] = {"smoothness": c2.to_json()}
     if f.name in _RANGES:
         text, inside, outside = _RANGES[f.name]
@@ -189,67 +189,3 @@ def _loss_conditions(f: ScalarFunction, explore: bool) -> Result:
                   instance={"loss": f.describe(), "expr": str(e)}, details=details, clauses=(v_c2, v_min),
                   failed_hypothesis=failed,
                   missing=next((v.claim for v in (v_c2, v_min) if v.holds is None), None) if holds is None else None)
-
-
-def _zero_on(e: sp.Expr, var: sp.Symbol, side: int, continuous_at_0: bool = False) -> tuple[bool | None, str]:
-    """e = 0 on side*var >= 0: identically 0 on each piece of the open half-line (:func:`exactloss.arith.pieces.zero_on`)
-    and at 0 -- by its value, or (``continuous_at_0``, used for a derivative known to be continuous) as the limit
-    of the zero piece."""
-    half = sp.Interval.open(0, sp.oo) if side > 0 else sp.Interval.open(-sp.oo, 0)
-    z, why = zero_on(e, var, half)
-    if z and continuous_at_0:
-        return True, f"{why}, hence also at 0 (continuity)"
-    at0 = _at(e, var, 0)
-    if z and at0 == 0:
-        return True, f"{why}, and it is 0 at 0"
-    if z is False:
-        return False, why
-    for p in (sp.Rational(1, 2), sp.Integer(2)) + (() if continuous_at_0 else (sp.S.Zero,)):
-        v = _ball_at(e, var, side * p)
-        if v is not None and (v > 0 or v < 0):
-            return False, f"the value at {var} = {side * p} is {v.str(6)} != 0"
-    return None, f"could not decide whether {e} vanishes for {'a >= 0' if side > 0 else 'a <= 0'}" + (
-        f" ({why})" if z is None else "")
-
-
-def _sided_loss(l: ScalarFunction | str, which: int) -> tuple[Verdict, ...]:
-    """Assumption 5.2.2 (which=1: l1, zero on a >= 0) / 5.2.3 (which=2: l2, zero on a <= 0)."""
-    f = _as_loss(l)
-    e, a = f.expr, f.var
-    tag = f"5.2.{which + 1} l{which}"
-    zero_side = 1 if which == 1 else -1  # l1 vanishes for a >= 0, l2 for a <= 0
-    out = []
-    c1 = smooth(e, a, 1)
-    out.append(_v(f"{tag} is C^1", c1.holds, c1.level, c1.reason))
-    d = _derivative(e, a)
-    # l = 0 on the zero side
-    z, why = _zero_on(e, a, zero_side)
-    # l > 0 on the other side
-    other = sp.Interval.open(-sp.oo, 0) if zero_side > 0 else sp.Interval.open(0, sp.oo)
-    pos, how = sign_on(e, a, other, "pos")
-    sym = ">=" if zero_side > 0 else "<="
-    if z and pos:
-        out.append(_v(f"{tag}: R -> R_+ and l{which}(a) = 0 <=> a {sym} 0", True, "proved", f"{why}; positive on the other side: {how}"))
-    elif z is False:
-        out.append(_v(f"{tag}: R -> R_+ and l{which}(a) = 0 <=> a {sym} 0", False, "certified", why))
-    else:
-        v = _ball_at(e, a, -zero_side)
-        if v is not None and v <= 0:  # certainly <= 0 (a ball straddling 0 decides nothing)
-            out.append(_v(f"{tag}: R -> R_+ and l{which}(a) = 0 <=> a {sym} 0", False, "certified",
-                          f"l{which}({-zero_side}) = {v.str(6)} is not > 0"))
-        else:
-            out.append(_v(f"{tag}: R -> R_+ and l{which}(a) = 0 <=> a {sym} 0", None, None, why if z is None else "positivity off the zero side not proved"))
-    # derivative: 0 on the zero side (including a = 0, via the C^1 one-sided limit), sign on the other side
-    claim = f"{tag}': l{which}'(a) = 0 <=> a {sym} 0, and l{which}' {'< 0 for a < 0' if which == 1 else '> 0 for a > 0'}"
-    dz, dwhy = _zero_on(d, a, zero_side, continuous_at_0=True) if c1.holds else (None, "C^1 not proved")
-    # l1' < 0 for a < 0 (prove -l1'(-s) > 0); l2' > 0 for a > 0 (prove l2'(s) > 0)
-    dpos, dhow = sign_on(-d if which == 1 else d, a, other, "pos")
-    if dz and dpos:
-        out.append(_v(claim, True, "proved", f"{dwhy}; on the other side: {dhow}"))
-    elif dz is False:
-        out.append(_v(claim, False, "certified", dwhy))
-    else:
-        out.append(_v(claim, None, None, dwhy if not dz else "the sign of the derivative off the zero side is not proved"))
-    return tuple(out)
-
-

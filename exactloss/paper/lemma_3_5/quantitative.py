@@ -53,7 +53,7 @@ of ``M M^T - mu I`` (:func:`gram_sigma_min_lower`; the submatrix bound
 of ``min |sigma'(G_l)|`` in balls; the final division is done in arb with
 these rigorous ends.  The level is ``certified``.
 
->>> from exactloss.paper.theorems import global_minimum_instance
+>>> from exactloss.paper.instances import global_minimum_instance
 >>> P, X, Y = global_minimum_instance((2, 4, 1), N=5, seed=2)
 >>> r = lemma_3_5_bound(P, (X, Y), activation="t + t**3", layer=1)
 >>> r.holds, r.details["loss_bound"]
@@ -70,10 +70,11 @@ from fractions import Fraction
 
 from flint import arb, fmpq
 
-from exactloss.evidence import Result, Verdict
+from exactloss.arith.entries import upper_float
 from exactloss.arith.systems import Ball
+from exactloss.evidence import Result, Verdict
 from exactloss.net.rank import full_column_rank, full_row_rank, with_ones
-from exactloss.paper.theorems import _choose_layer, _upper_float, load_point
+from exactloss.paper.premises import choose_layer, load_point
 
 STATEMENT = ("quantitative Lemma 3.5: if rank([F_k, 1_N]) = N and rank(W_l) = n_l (l in [k+2, L]) then "
              "||l'(F_L - Y)||_F <= ||grad_{k+1}||_F / (s_k prod m_l sigma_min(W_{l+1}) m_L), and for the squared "
@@ -139,7 +140,7 @@ def lemma_3_5_bound(params: Any, data: Any, activation: Any = "sigmoid", loss: A
     """The certified bound of the module docstring at the given (approximate) critical point."""
     B = Ball.from_digits(digits)
     pt = load_point(params, data, activation, loss, B, digits)
-    k = _choose_layer(pt, layer, need_wide=False)
+    k = choose_layer(pt, layer, need_wide=False)
     L, S = pt.L, pt.S
     g = pt.g
     factors: dict[str, Any] = {}
@@ -149,7 +150,7 @@ def lemma_3_5_bound(params: Any, data: Any, activation: Any = "sigmoid", loss: A
         for x in list(g.grad_W[k].flat) + list(g.grad_b[k].flat):
             sq += x * x
         gnorm = sq.sqrt()
-        g_up = _upper_float(gnorm)
+        g_up = upper_float(gnorm)
         factors[f"||grad_{k + 1}||_F (upper)"] = g_up
         rc = full_row_rank(with_ones(g.forward.F[k], S), S)
         ok1 = bool(rc.full)
@@ -218,17 +219,17 @@ def lemma_3_5_bound(params: Any, data: Any, activation: Any = "sigmoid", loss: A
         method = "chain"
         if sA is not None and sA > 0:
             direct = gnorm / _arb_from_float(sA)
-            if _upper_float(direct) < _upper_float(lprime_chain):
+            if upper_float(direct) < upper_float(lprime_chain):
                 lprime, method = direct, "direct"
-        lp_up = _upper_float(lprime)
+        lp_up = upper_float(lprime)
         details: dict[str, Any] = {"k": k, "factors": factors, "l_prime_norm_bound": lp_up, "Phi": phi_str,
-                                   "method": method, "l_prime_norm_bound_chain": _upper_float(lprime_chain)}
+                                   "method": method, "l_prime_norm_bound_chain": upper_float(lprime_chain)}
         if pt.ell.name == "squared" and not pt.ell.params:
             bound = (lprime / 2) ** 2
-            b_up = _upper_float(bound)
-            phi_up = _upper_float(phi)
+            b_up = upper_float(bound)
+            phi_up = upper_float(phi)
             details["loss_bound"] = b_up
-            details["loss_bound_chain"] = _upper_float((lprime_chain / 2) ** 2)
+            details["loss_bound_chain"] = upper_float((lprime_chain / 2) ** 2)
             details["Phi_upper"] = phi_up
             phi_lo = float(phi.lower().mid()) if isinstance(phi.lower(), arb) else float(phi.lower())
             details["ratio_bound_over_Phi"] = (b_up / phi_lo) if phi_lo > 0 else None
@@ -274,121 +275,3 @@ def operator_sigma_min_lower(pt: Any, k: int, max_columns: int = 64) -> float | 
             cols.append((E.T @ D).reshape(-1))
         A = np.array(cols, dtype=object)  # (N m) x rows = A^T
     return gram_sigma_min_lower(A, S)
-
-
-# ---------------------------------------------------------------------------
-# a certified exact critical point nearby (Krawczyk), then Lemma 3.5 exactly
-# ---------------------------------------------------------------------------
-
-STATEMENT_NEARBY = ("Lemma 3.5 at a certified nearby point: an exact zero of grad_{W_{k+1}, b_{k+1}} Phi exists "
-                    "within radius r of the given layer k+1 (other layers unchanged); conditions (1)-(2) and "
-                    "sigma' != 0 hold there, so that point is a global minimum")
-
-
-def _box_parameters(P: Any, k: int, v0: list, r: Any, S: Ball) -> Any:
-    """Parameters with layer k+1 replaced by balls ``v0_i +- r`` (every other layer exact)."""
-    n_in, n_out = P.W[k].shape
-    with S.scope():
-        flat = np.array([arb(fmpq(x.numerator, x.denominator), r) if r else arb(fmpq(x.numerator, x.denominator))
-                         for x in v0], dtype=object)
-    W = flat[:n_in * n_out].reshape(n_in, n_out)
-    b = flat[n_in * n_out:]
-    return P.replace_layer(k + 1, W, b)
-
-
-def lemma_3_5_nearby(params: Any, data: Any, activation: Any = "sigmoid", loss: Any = "squared",
-                     layer: int | None = None, digits: int = 40) -> Result:
-    """Krawczyk's test certifies a unique exact critical point ``v*`` of ``v -> Phi(u_0, v)`` (v = layer k+1)
-    in a box around the given parameters; Lemma 3.5 then proves ``(u_0, v*)`` a global minimum.
-
-    Krawczyk: with ``B = v_0 + [-r, r]^p``, ``C ~ H(v_0)^{-1}`` (any matrix) and ``H(B)`` the block Hessian
-    on layer k+1 enclosed over the box (ball arithmetic), ``K = v_0 - C grad(v_0) + (I - C H(B))(B - v_0)``;
-    ``K`` strictly inside ``B`` proves a unique zero of the gradient in ``B``.  Conditions (1)-(2) involve
-    only layers ``<= k`` and ``>= k+2`` (unchanged), and ``sigma'(G_l) != 0``, ``l >= k+1``, is checked over
-    the whole box.
-    """
-    from exactloss.net.hessian import SecondOrder
-    from exactloss.paper.theorems import Point, assumption_clause, rank_with_ones_clause, sigma_prime_clause, weight_rank_clause
-
-    B = Ball.from_digits(digits)
-    pt = load_point(params, data, activation, loss, B, digits)
-    k = _choose_layer(pt, layer, need_wide=False)
-    inst = {**pt.describe(), "k": k}
-    p = (pt.net.widths[k] + 1) * pt.net.widths[k + 1]
-    Wk, bk = pt.P.layer(k + 1)
-    v0 = [Fraction(x) for x in list(Wk.flat) + list(bk.flat)]
-    clauses = []
-    av, hard, amissing, _ = assumption_clause(pt.net.activation, pt.ell, pt.X, strict_growth=False)
-    clauses.append(av)
-    if hard:
-        return Result("Lemma 3.5 (nearby)", False, av.level, STATEMENT_NEARBY, f"not applicable: {hard}", inst, {},
-                      tuple(clauses), failed_hypothesis=hard)
-    if amissing:  # the conclusion (a global minimum nearby) rests on this premise: undecided, whatever Krawczyk says
-        return Result("Lemma 3.5 (nearby)", None, None, STATEMENT_NEARBY,
-                      f"undecided: {amissing} is undecided ({av.reason})", inst, {}, tuple(clauses), missing=amissing)
-    rv, _ = rank_with_ones_clause(pt, k)
-    clauses.append(rv)
-    for l in range(k + 2, pt.L + 1):
-        clauses.append(weight_rank_clause(pt, l)[0])
-    bad = next((c for c in clauses[1:] if c.holds is False), None) or \
-        next((c for c in clauses[1:] if c.holds is not True), None)
-    if bad is not None:
-        return Result("Lemma 3.5 (nearby)", False if bad.holds is False else None, bad.level, STATEMENT_NEARBY,
-                      f"{bad.claim}: {bad.reason}", inst, {}, tuple(clauses),
-                      failed_hypothesis=bad.claim if bad.holds is False else None,
-                      missing=None if bad.holds is False else bad.claim)
-    so = SecondOrder(pt.net, pt.P, pt.X, pt.Y, pt.ell, B)
-    with B.scope():
-        g0 = np.concatenate([so.g.grad_W[k].reshape(-1), so.g.grad_b[k]])
-        H0 = so.block([k + 1])
-        Hm = np.array([[float(x.mid()) for x in row] for row in H0])
-        try:
-            Cf = np.linalg.inv(Hm)
-        except np.linalg.LinAlgError:
-            return Result("Lemma 3.5 (nearby)", None, None, STATEMENT_NEARBY,
-                          f"the block Hessian on layer {k + 1} is numerically singular ({p} x {p}; more parameters "
-                          f"than N m = {pt.N * pt.net.widths[-1]} residuals?): Krawczyk needs it invertible",
-                          inst, {}, tuple(clauses),
-                          missing=f"an exact critical point of layer {k + 1} nearby (Krawczyk: block Hessian singular)")
-        C = np.array([[arb(repr(float(x))) for x in row] for row in Cf], dtype=object)
-        step = C @ g0
-        base = max(float(abs(x).upper().mid()) if isinstance(abs(x).upper(), arb) else float(abs(x).upper())
-                   for x in step)
-        tried = []
-        for factor in (2.0, 8.0, 64.0, 1024.0):
-            r = max(base * factor, 1e-300)
-            rb = arb(repr(r))
-            Pbox = _box_parameters(pt.P, k, v0, rb, B)
-            sob = SecondOrder(pt.net, Pbox, pt.X, pt.Y, pt.ell, B)
-            HB = sob.block([k + 1])
-            I_CH = -(C @ HB)
-            for i in range(p):
-                I_CH[i, i] = I_CH[i, i] + 1
-            box = np.array([arb(0, rb) for _ in range(p)], dtype=object)
-            K = -step + I_CH @ box
-            inside = all(abs(x) < rb for x in K)
-            tried.append({"r": r, "inside": inside})
-            if inside:
-                # sigma' != 0 over the whole box for the layers the proof divides by
-                ptb = Point(pt.net, Pbox, pt.X, pt.Y, pt.ell, B, sob.g)
-                sig = [sigma_prime_clause(ptb, l)[0] for l in range(k + 1, pt.L + 1)]
-                if not all(s.holds for s in sig):
-                    return Result("Lemma 3.5 (nearby)", None, None, STATEMENT_NEARBY,
-                                  "sigma' could not be certified non-zero over the box", inst, {"krawczyk": tried},
-                                  tuple(clauses + sig),
-                                  missing=next(s.claim for s in sig if not s.holds) + " over the Krawczyk box")
-                phi_box = sob.g.phi
-                clauses.append(Verdict(f"Krawczyk: a unique v* with grad_{{W_{k + 1}, b_{k + 1}}} Phi(u_0, v*) = 0 "
-                                       f"within max-norm {r:.3g}", True, "certified",
-                                       f"K(B) strictly inside B = v_0 + [-r, r]^{p} ({B.prec} bits)"))
-                clauses.extend(sig)
-                return Result("Lemma 3.5 (nearby)", True, "certified", STATEMENT_NEARBY,
-                              f"certified: an exact critical point of layer {k + 1} lies within {r:.3g} (max-norm) of "
-                              f"the given W_{k + 1}, b_{k + 1}, and by Lemma 3.5 it is a global minimum"
-                              + ("" if av.holds else f". Note: {av.reason}"),
-                              inst, {"radius": r, "krawczyk": tried, "Phi_given": pt.g.phi.str(8, radius=True),
-                                     "Phi_over_box": phi_box.str(8, radius=True)}, tuple(clauses))
-    return Result("Lemma 3.5 (nearby)", None, None, STATEMENT_NEARBY,
-                  "Krawczyk's test did not succeed for the radii tried (gradient not small enough, or the block "
-                  "Hessian too ill-conditioned); use the quantitative bound", inst, {"krawczyk": tried}, tuple(clauses),
-                  missing=f"an exact critical point of layer {k + 1} nearby (Krawczyk's test did not succeed)")

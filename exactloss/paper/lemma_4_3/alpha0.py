@@ -54,9 +54,10 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Callable
 
-from flint import arb, fmpq
+from flint import arb, ctx, fmpq
 
 from exactloss.paper.lemma_4_3.construction import Construction
+from exactloss.arith.budget import OverBudget, time_limit
 from exactloss.arith.systems import Ball
 
 
@@ -81,7 +82,8 @@ class Alpha0:
                 **self.details}
 
 
-def _q(x: Fraction) -> arb:
+def arb_of(x: Fraction) -> arb:
+    """The rational x as an exact arb ball (radius 0)."""
     return arb(fmpq(x.numerator, x.denominator))
 
 
@@ -99,7 +101,7 @@ def round_up(x: float, digits: int = 3) -> Fraction:
 # --------------------------------------------------------------------------
 
 
-def _apply_K(w: list, mu: arb, s: arb, g: arb) -> list:
+def apply_K(w: list, mu: arb, s: arb, g: arb) -> list:
     """``|E_inf^{-1}| w`` in O(N), from the closed form of ``E_inf^{-1}`` (1-based, cc = s - mu, q = (s - g)/cc):
 
     row 1: ``-mu q^{c-1}/cc`` for c = 1..N-1; row r >= 2: ``1/cc`` at c = r-1 and
@@ -146,8 +148,6 @@ def _T_bounded_exp(t: list, alpha: arb, beta: arb, kappa: int, C: int, v: list) 
 def _T_bounded_full(cons: Construction, t: list, alpha: arb, beta: arb, mu: arb, g: arb, v: list) -> list:
     """``T v`` with T = |Delta(alpha)| evaluated entry by entry in ball arithmetic (any bounded sigma)."""
     N = len(t)
-    from flint import ctx
-
     S = Ball(ctx.prec)
     f = cons.sigma._fn(S, 0)
     out = []
@@ -182,15 +182,17 @@ def _perron_check(apply: Callable[[list], list], N: int, iters: int = 4) -> tupl
     return False, best
 
 
-def _ok_bounded(cons: Construction, alpha: Fraction, prec: int = 128) -> tuple[bool, float]:
+def ok_bounded(cons: Construction, alpha: Fraction, prec: int = 128) -> tuple[bool, float]:
+    """Case (a): whether ``rho(K T) < 1`` is certified at ``alpha`` (``K = |E_inf^{-1}|``, ``T = |Delta(alpha)|``),
+    i.e. ``max_i (K T v)_i / v_i < 1`` for a Perron-like ``v > 0``; returns ``(certified, best ratio)``."""
     S = Ball(prec)
     with S.scope():
         t = list(cons.t_in(S))
         N = len(t)
         mu, g = cons.info.limits_arb()
-        be = _q(cons.beta)
+        be = arb_of(cons.beta)
         s = cons.sigma.scalar(S, cons.beta)
-        al = _q(alpha)
+        al = arb_of(alpha)
         fam = cons.info.family
         if fam in ("sigmoid", "tanh"):
             kappa, C = (1, 1) if fam == "sigmoid" else (2, 2)
@@ -200,7 +202,7 @@ def _ok_bounded(cons: Construction, alpha: Fraction, prec: int = 128) -> tuple[b
         else:
             def Tv(v):
                 return _T_bounded_full(cons, t, al, be, mu, g, v)
-        return _perron_check(lambda v: _apply_K(Tv(v), mu, s, g), N)
+        return _perron_check(lambda v: apply_K(Tv(v), mu, s, g), N)
 
 
 # --------------------------------------------------------------------------
@@ -208,17 +210,19 @@ def _ok_bounded(cons: Construction, alpha: Fraction, prec: int = 128) -> tuple[b
 # --------------------------------------------------------------------------
 
 
-def _ok_softplus(cons: Construction, alpha: Fraction, c: Fraction, prec: int = 128) -> tuple[bool, float]:
+def ok_softplus(cons: Construction, alpha: Fraction, c: Fraction, prec: int = 128) -> tuple[bool, float]:
+    """Case (b): whether the diagonally scaled ``E(alpha)`` (similarity ``e^{-alpha c (t_j - t_i)}``) is certified
+    dominant at ``alpha`` in the Perron-scaled sense; returns ``(certified, best ratio)``."""
     S = Ball(prec)
     with S.scope():
         t = list(cons.t_in(S))
         N = len(t)
-        sp_ = _q(cons.info.s_param)
-        cA = _q(c)
-        al = _q(alpha)
-        be = _q(cons.beta)
+        sp_ = arb_of(cons.info.s_param)
+        cA = arb_of(c)
+        al = arb_of(alpha)
+        be = arb_of(cons.beta)
         s = cons.sigma.scalar(S, cons.beta)
-        B = _q(max(cons.beta, Fraction(0))) + arb(2).log() / sp_
+        B = arb_of(max(cons.beta, Fraction(0))) + arb(2).log() / sp_
         Cl = (sp_ * be).exp() / sp_
         delta = [t[i + 1] - t[i] for i in range(N - 1)]
         f = [(-(al * cA) * d).exp() for d in delta]
@@ -315,8 +319,6 @@ def certify_alpha0(cons: Construction, prec: int = 128, seconds: float = CERTIFY
 
     Bounded (issue 11): past ``seconds`` of CPU time, ``Alpha0(None, None, reason)`` -- nothing certified.
     """
-    from exactloss.arith.budget import OverBudget, time_limit
-
     try:
         with time_limit(seconds, "the certified alpha_0 search"):
             return _certify_alpha0(cons, prec)
@@ -345,7 +347,7 @@ def _certify_alpha0(cons: Construction, prec: int = 128) -> Alpha0:
         ratios: dict = {}
 
         def ok(al: Fraction) -> bool:
-            good, r = _ok_bounded(cons, al, prec)
+            good, r = ok_bounded(cons, al, prec)
             ratios[al] = r
             return good
 
@@ -372,7 +374,7 @@ def _certify_alpha0(cons: Construction, prec: int = 128) -> Alpha0:
         ratios = {}
 
         def ok(al: Fraction, c=c, ratios=ratios) -> bool:
-            good, r = _ok_softplus(cons, al, c, prec)
+            good, r = ok_softplus(cons, al, c, prec)
             ratios[al] = r
             return good
 

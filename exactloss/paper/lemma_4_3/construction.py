@@ -18,8 +18,10 @@ and a layer ``k`` with ``n_k >= N - 1`` into a :class:`Construction`:
   (sigma bounded, case (a)) or ``[A, 1_N]`` (case (b), e.g. softplus), with
   ``det E(alpha) -> (mu - sigma(beta))^{N-1}`` resp. ``sigma(beta)^{N-1}``.
 
-The certified ``alpha_0`` is in :mod:`exactloss.paper.lemma_4_3.alpha0`; the check that
-assembles everything is :func:`exactloss.paper.lemma_4_3.replay.lemma_4_3`.
+sigma's case and limits come from :mod:`exactloss.paper.lemma_4_3.sigma`, the direction ``a_1`` from
+:mod:`exactloss.paper.lemma_4_3.directions`.  The certified ``alpha_0`` is in
+:mod:`exactloss.paper.lemma_4_3.alpha0`; the check that assembles everything is
+:func:`exactloss.paper.lemma_4_3.replay.lemma_4_3`.
 
 >>> import numpy as np
 >>> from fractions import Fraction as Q
@@ -33,193 +35,21 @@ assembles everything is :func:`exactloss.paper.lemma_4_3.replay.lemma_4_3`.
 
 from __future__ import annotations
 
-import itertools
-import math
-import random
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Sequence
 
+import mpmath
 import numpy as np
 import sympy as sp
 from flint import arb
 
-from exactloss.net.activations import activation as _activation
-from exactloss.errors import AssumptionError, DataError, InputError
 from exactloss.arith.functions import T, ScalarFunction
+from exactloss.arith.systems import MP, Ball, Float, NumberSystem, rational_matrix, system as _system
+from exactloss.errors import AssumptionError, DataError, InputError
 from exactloss.net.network import Network, Parameters, duplicate_rows, parse_widths
-from exactloss.arith.systems import Ball, MP, Float, NumberSystem, rational_matrix, system as _system
-
-# --------------------------------------------------------------------------
-# the activation: which case of Assumption 3.2.2, its limits
-# --------------------------------------------------------------------------
-
-_NON_ANALYTIC = (sp.Abs, sp.Max, sp.Min, sp.Piecewise, sp.Heaviside, sp.sign, sp.floor, sp.ceiling)
-
-
-@dataclass(frozen=True)
-class SigmaInfo:
-    """What Lemma 4.3 needs of sigma: the case of Assumption 3.2.2 and the limits ``mu < gamma`` (case a)."""
-
-    sigma: ScalarFunction
-    case: str  # "a" (bounded) or "b" (rho-bounds, unbounded above)
-    mu: sp.Expr | None = None
-    gamma: sp.Expr | None = None
-    family: str | None = None  # "sigmoid", "tanh", "softplus" or None (a user expression)
-    assumption: str = ""  # how Assumption 3.2 was checked
-    assumption_holds: bool | None = True  # None: Assumption 3.2.2 undecided for this sigma
-
-    @property
-    def s_param(self) -> Fraction:
-        """softplus's own alpha (Lemma 3.3): sigma(t) = log(1 + e^{s t}) / s."""
-        return Fraction(self.sigma.params.get("alpha", Fraction(1)))
-
-    def limits_arb(self) -> tuple[arb, arb]:
-        from exactloss.arith.systems import _compile_arb
-
-        return _compile_arb(self.mu, T)(arb(0)), _compile_arb(self.gamma, T)(arb(0))
-
-
-def _refuse_non_analytic(sigma: ScalarFunction) -> None:
-    if sigma.generic:
-        raise InputError("Lemma 4.3 needs a concrete activation, not the generic sigma; use sigmoid, tanh or softplus")
-    if sigma.name == "relu" or any(isinstance(a, _NON_ANALYTIC) for a in sp.preorder_traversal(sigma.expr)):
-        raise AssumptionError(
-            f"Assumption 3.2.2 fails: activation {sigma.describe()} is not real-analytic (it is built from "
-            "abs/max/min/piecewise parts, e.g. ReLU is not differentiable at 0); use sigmoid, tanh or softplus")
-
-
-def classify(sigma: ScalarFunction | str) -> SigmaInfo:
-    """Assumption 3.2.2 for Lemma 4.3: refuse non-analytic / non-monotone sigma, find the case and the limits.
-
-    The catalogue's sigmoid, tanh, softplus are known (Lemma 3.3).  A user
-    expression is classified by SymPy limits at -oo/+oo.  Whether sigma is
-    analytic and strictly increasing is decided in one place,
-    :func:`exactloss.paper.assumptions.require_assumption_3_2` (the clauses of
-    :func:`exactloss.paper.assumption_3_2.activation.activation_conditions`): a refuted
-    clause raises :class:`AssumptionError`, an undecided one leaves
-    ``assumption_holds = None`` (no alpha_0 is certified from it, and the lemma
-    is not claimed).  ``sigma'(c) = 0`` at isolated points (``atan(t^3)``) is
-    strictly increasing, not a counterexample.
-    """
-    sigma = _activation(sigma)
-    _refuse_non_analytic(sigma)
-    if sigma.name == "identity":
-        raise AssumptionError(
-            "Assumption 3.2.2 fails: the identity is neither bounded (a) nor bounded by rho_1 e^{rho_2 t} for t < 0 "
-            "(b), and Lemma 4.3 needs nonlinearity; see `exactloss check deep-linear-rank`")
-    ext, how = _external_assumption_check(sigma)
-    if sigma.name == "sigmoid":
-        return SigmaInfo(sigma, "a", sp.S.Zero, sp.S.One, "sigmoid", how or "Lemma 3.3 (sigmoid)")
-    if sigma.name == "tanh":
-        return SigmaInfo(sigma, "a", sp.S.NegativeOne, sp.S.One, "tanh", how or "Lemma 3.3 (tanh)")
-    if sigma.name == "softplus":
-        return SigmaInfo(sigma, "b", None, None, "softplus", how or "Lemma 3.3 (softplus)")
-    holds = ext
-    from exactloss.arith.clauses import _confirmed_lim
-
-    # SymPy's limits, kept only when a ball value far out agrees (a wrong limit would give a wrong E_inf)
-    lo = _confirmed_lim(sigma.expr, T, -sp.oo)
-    hi = _confirmed_lim(sigma.expr, T, sp.oo)
-    if lo is None or hi is None:
-        raise AssumptionError(f"cannot determine (and confirm) the limits of {sigma.describe()} at +-infinity "
-                              "(needed for Assumption 3.2.2 (a)/(b)); use sigmoid, tanh or softplus")
-    if lo.is_finite and hi.is_finite:
-        if not bool(lo < hi):
-            raise AssumptionError(f"Assumption 3.2.2 fails: {sigma.describe()} has limits {lo} and {hi}, not mu < gamma")
-        return SigmaInfo(sigma, "a", lo, hi, None, how, holds)
-    if lo == 0 and hi == sp.oo:
-        return SigmaInfo(sigma, "b", None, None, None, how, holds)
-    raise AssumptionError(
-        f"Assumption 3.2.2 fails: {sigma.describe()} is unbounded (limits {lo}, {hi}) and not of type (b) "
-        "(|sigma(t)| <= rho_1 e^{rho_2 t} for t < 0 needs sigma -> 0 at -infinity); use sigmoid, tanh or softplus")
-
-
-_ASSUMPTION_CACHE: dict[tuple, tuple[bool | None, str]] = {}
-
-
-def _external_assumption_check(sigma: ScalarFunction) -> tuple[bool | None, str]:
-    """Assumption 3.2.2 by :func:`exactloss.paper.assumptions.require_assumption_3_2` (cached per sigma).
-
-    Returns ``(holds, how)``; ``holds`` None means undecided there (raises
-    :class:`AssumptionError` naming the failed clause when refuted).
-    """
-    key = (sigma.name, str(sigma.expr), tuple(sorted((k, str(v)) for k, v in sigma.params.items())))
-    if key in _ASSUMPTION_CACHE:
-        return _ASSUMPTION_CACHE[key]
-    from exactloss.paper.assumptions import require_assumption_3_2  # assumptions -> ... -> no import of this module
-
-    r = require_assumption_3_2(sigma)  # raises AssumptionError naming the failed clause
-    how = f"Assumption 3.2.2 checked by exactloss.paper.assumptions ({r.verdict}, {r.level})"
-    if r.holds is None:
-        how += f": {r.reason}"
-    out = (r.holds, how)
-    _ASSUMPTION_CACHE[key] = out
-    return out
-
-
-# --------------------------------------------------------------------------
-# directions with distinct projections
-# --------------------------------------------------------------------------
-
-
-def _integer_rows(Z: np.ndarray) -> tuple[list[list[int]], int]:
-    den = 1
-    for q in Z.flat:
-        den = den * q.denominator // math.gcd(den, q.denominator)
-    return [[int(q * den) for q in row] for row in Z], den
-
-
-def _min_gap(values: Sequence[int]) -> int:
-    s = sorted(values)
-    return min((b - a for a, b in zip(s, s[1:])), default=1)
-
-
-def choose_direction(Z: np.ndarray, seed: int = 0) -> tuple[tuple[int, ...], str]:
-    """Lemma 4.3 step 1/2: a small-integer ``a`` with pairwise distinct projections ``a^T z_i`` (proved exactly).
-
-    Searches every integer vector with entries in ``[-K, K]`` (K = 1, 2, 3; first
-    nonzero entry positive) when ``d <= 4``, else 400 seeded random ones, and
-    keeps the one maximising ``min gap / ||a||_2``; falls back to the moment
-    vector ``(1, M, ..., M^{d-1})``, which separates any distinct integer rows
-    when ``M > 2 max |z|``.
-    """
-    Zi, den = _integer_rows(Z)
-    N, d = len(Zi), (len(Zi[0]) if Zi else 0)
-    if d == 1:
-        return (1,), "d = 1: a = (1); distinct samples have distinct projections"
-    M = np.array(Zi, dtype=object)
-    cands: list[tuple[int, ...]] = []
-    if d <= 4:
-        for K in (1, 2, 3):
-            for a in itertools.product(range(-K, K + 1), repeat=d):
-                if any(a) and next(x for x in a if x) > 0 and max(map(abs, a)) == K:
-                    cands.append(a)
-    else:
-        rng = random.Random(seed)
-        cands = [tuple(rng.randint(-3, 3) for _ in range(d)) for _ in range(400)]
-        cands = [a for a in cands if any(a)]
-    best, best_score = None, -1.0
-    for a in cands:
-        proj = list(M @ np.array(a, dtype=object)) if N else []
-        g = _min_gap(proj)
-        if g > 0:
-            score = g / math.sqrt(sum(x * x for x in a))
-            if score > best_score:
-                best, best_score = a, score
-    if best is not None:
-        return best, (f"searched {len(cands)} small-integer directions; kept the one with the largest "
-                      f"min gap / ||a||_2; projections proved pairwise distinct with exact integers")
-    big = 2 * max((abs(x) for row in Zi for x in row), default=0) + 1
-    a = tuple(big ** i for i in range(d))
-    return a, (f"moment direction (1, M, ..., M^(d-1)) with M = {big} > 2 max|z|: distinct integer rows "
-               "have distinct projections (base-M digits); proved with exact integers")
-
-
-# --------------------------------------------------------------------------
-# the construction
-# --------------------------------------------------------------------------
-
+from exactloss.paper.lemma_4_3.directions import choose_direction
+from exactloss.paper.lemma_4_3.sigma import SigmaInfo, classify
 
 def _check_data(X: Any) -> np.ndarray:
     Xs = X if isinstance(X, np.ndarray) and X.dtype == object and all(isinstance(v, Fraction) for v in X.flat) \
@@ -329,8 +159,6 @@ class Construction:
                         A[i, j] = (em[j] * ep[i]).log1p() / sp_
             elif isinstance(S, MP) and self.info.family == "softplus":
                 # log1p here too: log(1 + e^{s x}) in 15 digits is exactly 0 once s x < -35 (beta = -1000)
-                import mpmath
-
                 sp_ = S.scalar(self.info.s_param)
                 for i in range(N):
                     for j in range(N - 1):
@@ -496,7 +324,7 @@ def build(X: Any, widths: Sequence[int] | str | None = None, k: int = 1, activat
     user_beta = beta is not None
     b = rational_matrix([beta if user_beta else 0], "beta", ndim=1)[0]
     if info.case == "b":
-        b = _nonzero_sigma_beta(info.sigma, b, user_beta)
+        b = nonzero_sigma_beta(info.sigma, b, user_beta)
     a1, how = choose_direction(Xs, seed)
     proj = [sum((Fraction(ai) * x for ai, x in zip(a1, row)), Fraction(0)) for row in Xs]
     order = tuple(sorted(range(N), key=lambda i: proj[i]))
@@ -535,7 +363,7 @@ def _short(q: Fraction) -> Fraction:
     return Fraction(q).limit_denominator(1 << 20) or Fraction(1, 1 << 20)
 
 
-def _nonzero_sigma_beta(sigma: ScalarFunction, beta: Fraction, user_beta: bool) -> Fraction:
+def nonzero_sigma_beta(sigma: ScalarFunction, beta: Fraction, user_beta: bool) -> Fraction:
     """Case (b) needs ``sigma(beta) != 0``: certify it; refuse a user's beta, or pick another default."""
     S = Ball(128)
     candidates = [beta] if user_beta else [beta, Fraction(1), Fraction(2), Fraction(-1)]

@@ -30,7 +30,7 @@ from fractions import Fraction
 
 from flint import fmpq, fmpq_poly, fmpz_poly
 
-from exactloss.paper.lemma_4_3.alpha0 import Alpha0, _q, round_up
+from exactloss.paper.lemma_4_3.alpha0 import Alpha0, arb_of, round_up
 from exactloss.arith.budget import OverBudget, SizeLimit, check, refuse, time_limit
 from exactloss.paper.lemma_4_3.construction import Construction
 from exactloss.arith.systems import Ball
@@ -79,7 +79,7 @@ def _one_plus_pow(k: int) -> fmpz_poly:
     return fmpz_poly(c)
 
 
-def _cyclo_set(k: int) -> set[int]:
+def cyclo_set(k: int) -> set[int]:
     """m with Phi_m | 1 + u^k: m | 2k and m does not divide k."""
     return {m for m in _divisors(2 * k) if k % m}
 
@@ -136,7 +136,7 @@ def _numerator(cons: Construction, degree_budget: int) -> tuple[fmpz_poly, Fract
     for i in range(N):
         S_i: set[int] = set()
         for k in {abs(x) for x in D[i] if x}:
-            S_i |= _cyclo_set(k)
+            S_i |= cyclo_set(k)
         sets.append(S_i)
         degs.append(sum(_euler_phi(mm) for mm in S_i))
     refuse(sum(degs) > degree_budget, f"the degree {sum(degs)} of prod Q_i", f"{degree_budget} (degree budget)",
@@ -180,7 +180,7 @@ def _euler_phi(n: int) -> int:
     return r
 
 
-def _variations(P: fmpq_poly, lo: Fraction, hi: Fraction) -> int:
+def variations(P: fmpq_poly, lo: Fraction, hi: Fraction) -> int:
     """Descartes' bound on the number of roots of P in (lo, hi) (Moebius transform, sign variations)."""
     n = P.degree()
     P1 = P(fmpq_poly([fmpq(lo.numerator, lo.denominator), fmpq((hi - lo).numerator, (hi - lo).denominator)]))
@@ -200,7 +200,7 @@ def smallest_root_interval(P: fmpq_poly, lo: Fraction, hi: Fraction, depth: int 
     """An interval around the smallest root of P in (lo, hi) holding exactly one root (or None: no root);
     with ``max_depth`` exhausted, an interval that may hold roots (conservative)."""
     check("exact alpha_0 (root isolation)")
-    V = _variations(P, lo, hi)
+    V = variations(P, lo, hi)
     if V == 0:
         return None
     if V == 1 or depth >= max_depth:
@@ -226,11 +226,11 @@ def alpha0_from_numerator(P: fmpq_poly, scale: Fraction, rel: float = 1e-4) -> d
         return {"alpha0": Fraction(0), "for_all_positive": True}
     a, b = iv
     pa, pb = _val(P, a), _val(P, b)
-    if pb == 0 and _variations(P, a, b) == 0:
+    if pb == 0 and variations(P, a, b) == 0:
         # b is the smallest root itself, (a, b) root-free
         root_lo = root_hi = b
         a_safe = max(b * (1 - Fraction(1, 10**6)), (a + b) / 2)
-    elif pa != 0 and _variations(P, a, b) == 1:
+    elif pa != 0 and variations(P, a, b) == 1:
         # exactly one root r in (a, b), simple: P has the sign of P(a) on (a, r) and the other sign on (r, b)
         exact_root = None
         for _ in range(400):
@@ -259,11 +259,11 @@ def alpha0_from_numerator(P: fmpq_poly, scale: Fraction, rel: float = 1e-4) -> d
     if a_safe <= 0:
         return {"alpha0": None, "for_all_positive": False}
     with Ball(128).scope():
-        bound = -(_q(a_safe).log()) / _q(scale)  # alpha >= bound  <=>  u <= a_safe
-        alpha_root_hi = -(_q(root_lo).log()) / _q(scale)
-        alpha_root_lo = -(_q(root_hi).log()) / _q(scale)
+        bound = -(arb_of(a_safe).log()) / arb_of(scale)  # alpha >= bound  <=>  u <= a_safe
+        alpha_root_hi = -(arb_of(root_lo).log()) / arb_of(scale)
+        alpha_root_lo = -(arb_of(root_hi).log()) / arb_of(scale)
         a0 = round_up(float(bound.upper()) * (1 + 1e-12), 4)
-        while not _q(a0) >= bound:  # pragma: no cover - float rounding guard
+        while not arb_of(a0) >= bound:  # pragma: no cover - float rounding guard
             a0 = round_up(float(a0) * (1 + 1e-6), 4)
         return {"alpha0": a0, "for_all_positive": False, "root_u": [root_lo, root_hi],
                 "root_alpha": [float(alpha_root_lo.lower()), float(alpha_root_hi.upper())]}

@@ -4,7 +4,10 @@
 certifies alpha_0 (:mod:`exactloss.paper.lemma_4_3.alpha0`: the perturbation/dominance
 argument in ball arithmetic, and the exact route when it applies), sweeps
 det E(alpha) (:mod:`exactloss.paper.lemma_4_3.sweep`) and returns the witness
-``(W_l, b_l)_{l <= k}`` with a certificate that ``rank([F_k, 1_N]) = N``.
+``(W_l, b_l)_{l <= k}`` with a certificate that ``rank([F_k, 1_N]) = N``.  Registers the ``lemma-4.3``
+check (``exactloss check lemma-4.3 --samples N --dim d --activation A [--data FILE] [--layer k --widths ...]
+[--beta B] [--plot FILE.png] [--witness OUT.json] [--json]``) and the options Lemma 4.4, Corollary 4.5 and the
+deep-linear check share with it (:func:`opt_dim`, :func:`opt_points`, :func:`opt_widths`).
 
 >>> r = lemma_4_3(samples=4, dim=1, activation="sigmoid", sweep_points=3)
 >>> r.holds, r.level, r.details["alpha0_level"]
@@ -14,20 +17,23 @@ det E(alpha) (:mod:`exactloss.paper.lemma_4_3.sweep`) and returns the witness
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-from exactloss.paper.lemma_4_3.alpha0 import Alpha0, cauchy_alpha0, certify_alpha0
-from exactloss.paper.lemma_4_3.exact_alpha0 import exact_alpha0
-from exactloss.paper.lemma_4_3.construction import Construction, build
-from exactloss.paper.lemma_4_3.sweep import log_grid, plot_sweep, sweep
+from exactloss.arith.systems import Ball, parse_rational
 from exactloss.errors import InputError, PrecisionError
 from exactloss.evidence import Result, Verdict, weakest
 from exactloss.net.files import as_data, output_path, save_parameters
-from exactloss.arith.systems import Ball, parse_rational
 from exactloss.net.rank import certify_full_row_rank, with_ones
+from exactloss.paper.lemma_4_3.alpha0 import Alpha0, cauchy_alpha0, certify_alpha0
+from exactloss.paper.lemma_4_3.construction import Construction, build
+from exactloss.paper.lemma_4_3.exact_alpha0 import exact_alpha0
+from exactloss.paper.lemma_4_3.latex import lemma_4_3_from_result
+from exactloss.paper.lemma_4_3.sweep import log_grid, plot_sweep, sweep
+from exactloss.registry import Instance, Option, opt_activation, opt_data, opt_layer, opt_samples, opt_seed, register
 
 STATEMENT = ("Assumptions 3.2 and n_k >= N - 1: there are parameters (W_l, b_l)_{l<=k} with rank([F_k, 1_N]) = N; "
              "the construction's det E(alpha) is non-zero for every alpha >= alpha_0")
@@ -124,7 +130,7 @@ def lemma_4_3(samples: int = 8, dim: int = 1, activation: str = "sigmoid", data:
 
     ``latex=True`` also puts ``E(alpha)`` for this N, its limit, ``lim det E``, alpha_0 and the witness rank,
     each with its level, in ``details["latex"]`` (an amsmath fragment,
-    :func:`exactloss.surfaces.latex.lemma_4_3_from_result`).
+    :func:`exactloss.paper.lemma_4_3.latex.lemma_4_3_from_result`).
     """
     # every input that can be refused is refused here, before any expensive step
     if plot:
@@ -246,12 +252,60 @@ def lemma_4_3(samples: int = 8, dim: int = 1, activation: str = "sigmoid", data:
                instance={**cons.describe(), "points": points if data is None else "file"},
                details=details, clauses=clauses, missing=missing)
     if latex:
-        from dataclasses import replace
-
-        from exactloss.surfaces.latex import lemma_4_3_from_result
-
         user_sigma = cons.info.family is None  # the catalogue's limits are known to the renderer
         tex = lemma_4_3_from_result(r, mu=cons.info.mu if user_sigma else None,
                                     gamma=cons.info.gamma if user_sigma else None)
         r = replace(r, details={**details, "latex": tex})
     return r
+
+
+# --------------------------------------------------------------------------
+# the check, and the options the Section 4 checks share
+# --------------------------------------------------------------------------
+
+
+def opt_dim(default: int) -> Option:
+    """``--dim``: the dimension d of the random sample points."""
+    return Option("--dim", "dim", int, default, "dimension d of the random sample points")
+
+
+def opt_points() -> Option:
+    """``--points``: the kind of random sample points (:func:`sample_points`)."""
+    return Option("--points", "points", str, "integer", "random points: integer, rational, or grid (0..N-1)",
+                  choices=("integer", "rational", "grid"))
+
+
+def opt_widths() -> Option:
+    """``--widths``: the layer widths, by default d, then N - 1 up to layer k."""
+    return Option("--widths", "widths", str, None, "layer widths n_0,...,n_L (default: d, then N-1 up to layer k)")
+
+
+def check_lemma_4_3(no_exact: bool = False, **kw: Any) -> Result:
+    """Lemma 4.3 (see :func:`lemma_4_3`); ``no_exact`` skips the exact alpha_0 route."""
+    return lemma_4_3(exact=not no_exact, **kw)
+
+
+register(
+    "lemma-4.3", "Lemma 4.3", check_lemma_4_3,
+    "construction with rank([F_k, 1_N]) = N; certified/proved alpha_0, det sweep, witness",
+    options=(opt_samples(8), opt_dim(1), opt_activation("sigmoid"), opt_data(), opt_layer(1), opt_widths(),
+             Option("--beta", "beta", str, None, "beta of the construction (default 0; case (b) needs sigma(beta) != 0)"),
+             opt_points(), opt_seed(0),
+             Option("--sweep-points", "sweep_points", int, 20, "number of alpha values in the det sweep"),
+             Option("--alpha-min", "alpha_min", str, None, "smallest alpha of the sweep (default alpha_0/10)"),
+             Option("--alpha-max", "alpha_max", str, None, "largest alpha of the sweep (default 4 alpha_0)"),
+             Option("--alpha", "alpha", str, None, "also certify the witness at this alpha"),
+             Option("--max-prec", "max_prec", int, 4096, "largest ball precision (bits) of the sweep"),
+             Option("--plot", "plot", str, None, "draw |det E(alpha)| to this .png"),
+             Option("--witness", "witness", str, None, "write the witness parameters at alpha_0 (.json or .npz; "
+                    "with --alpha also FILE-alpha.json at that alpha)"),
+             Option("--no-exact", "no_exact", action="store_true", help="skip the exact (proved) alpha_0 route"),
+             Option("--latex", "latex", help="print E(alpha) for this N, its limit, lim det E, alpha_0 and the witness "
+                    "rank (each with its level) as a LaTeX fragment (amsmath) instead of the explanation",
+                    action="store_true")),
+    instances=(Instance({"samples": 4, "dim": 1, "points": "grid"}, label="sigmoid, N=4, 1-D grid (proved)"),
+               Instance({"samples": 16, "dim": 3, "activation": "tanh"}, label="tanh, N=16, 3-D integer"),
+               Instance({"samples": 16, "dim": 1, "activation": "softplus"}, label="softplus, N=16, 1-D"),
+               Instance({"samples": 6, "dim": 2, "layer": 2, "widths": "2,1,5", "points": "rational"},
+                        label="sigmoid, layer 2 through width 1")),
+)

@@ -32,7 +32,7 @@ from typing import Any, Sequence
 
 import mpmath
 import numpy as np
-from flint import arb, arb_mat
+from flint import arb, arb_mat, arf
 
 from exactloss.arith import budget
 from exactloss.paper.lemma_4_3.alpha0 import round_up
@@ -112,8 +112,6 @@ def _bounded_ball_det(cons: Construction, alpha: Fraction, p: int) -> arb:
     m, e, rm, re_ = budget.run_isolated(_ball_det_parts, cons, alpha, p, seconds=secs,
                                         step=f"the det sweep (arb determinant, N = {cons.N}, {p} bits)")
     with Ball(p).scope():
-        from flint import arf
-
         return arb(arf((m, e)), arf((rm, re_)))
 
 

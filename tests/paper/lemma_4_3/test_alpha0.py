@@ -8,7 +8,7 @@ import pytest
 from flint import arb, ctx, fmpq, fmpq_mat
 from hypothesis import given, settings, strategies as st
 
-from exactloss.paper.lemma_4_3.alpha0 import _apply_K, _ok_bounded, _ok_softplus, certify_alpha0, round_up
+from exactloss.paper.lemma_4_3.alpha0 import apply_K, ok_bounded, ok_softplus, certify_alpha0, round_up
 from exactloss.paper.lemma_4_3.construction import build
 from exactloss.arith.systems import Ball, MP
 
@@ -52,7 +52,7 @@ def test_apply_K_is_abs_inverse(N, mu, ds, dg):
     w = [Q(k + 1, 3) for k in range(N)]
     ctx.prec = 128
     try:
-        y = _apply_K([arb(fmpq(x.numerator, x.denominator)) for x in w],
+        y = apply_K([arb(fmpq(x.numerator, x.denominator)) for x in w],
                      *(arb(fmpq(v.numerator, v.denominator)) for v in (mu, s, g)))
         ctx.prec = 1024  # the exact value as a (much) thinner ball
         for r in range(N):
@@ -64,7 +64,7 @@ def test_apply_K_is_abs_inverse(N, mu, ds, dg):
 
 # ---- certified alpha_0: every claim re-checked at 3x the precision ----------------
 
-def _recheck(cons, a0, extra=()):
+def recheck(cons, a0, extra=()):
     """det E(alpha) has the limit's sign at alpha_0 and beyond: arb at 384 bits and mpmath at 116 digits
     (3x the 128-bit certificate), and the certificate itself redone at 384 bits."""
     sign = cons.limit_sign()
@@ -80,11 +80,11 @@ def test_certified_alpha0_rechecked(act, xs):
     c = build(col(xs), activation=act)
     r = certify_alpha0(c)
     assert r.level == "certified" and r.alpha0 > 0 and r.sign == c.limit_sign()
-    _recheck(c, r.alpha0)
+    recheck(c, r.alpha0)
     if c.case == "a":
-        assert _ok_bounded(c, r.alpha0, 384)[0]
+        assert ok_bounded(c, r.alpha0, 384)[0]
     else:
-        assert _ok_softplus(c, r.alpha0, Q(r.details["c"]), 384)[0]
+        assert ok_softplus(c, r.alpha0, Q(r.details["c"]), 384)[0]
 
 
 points_1d = st.lists(st.integers(-6, 6), min_size=2, max_size=6, unique=True)
@@ -101,7 +101,7 @@ def test_certificate_property_3x_precision(rows, act, beta):
     c = build(X, activation=act, beta=beta)
     r = certify_alpha0(c)
     assert r.alpha0 is not None and r.level == "certified"
-    _recheck(c, r.alpha0)
+    recheck(c, r.alpha0)
 
 
 def test_round_up():

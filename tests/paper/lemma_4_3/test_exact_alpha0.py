@@ -7,10 +7,10 @@ import pytest
 from flint import fmpq, fmpq_mat, fmpq_poly
 from hypothesis import given, settings, strategies as st
 
-from exactloss.paper.lemma_4_3.exact_alpha0 import (_variations, alpha0_from_numerator, exact_alpha0, numerator_polynomial,
+from exactloss.paper.lemma_4_3.exact_alpha0 import (variations, alpha0_from_numerator, exact_alpha0, numerator_polynomial,
                                     smallest_root_interval)
 from exactloss.paper.lemma_4_3.construction import build
-from tests.paper.lemma_4_3.test_alpha0 import _recheck, col
+from tests.paper.lemma_4_3.test_alpha0 import recheck, col
 
 @settings(deadline=None, max_examples=6)
 @given(st.lists(st.fractions(-3, 3, max_denominator=4), min_size=3, max_size=5, unique=True),
@@ -23,7 +23,7 @@ def test_proved_alpha0_property(xs, act):
         return
     assert r.level == "proved"
     small = [Q(1, 20), Q(1, 3), Q(1)] if r.for_all_positive else []
-    _recheck(c, r.alpha0 if r.alpha0 > 0 else Q(1, 10), small)
+    recheck(c, r.alpha0 if r.alpha0 > 0 else Q(1, 10), small)
 
 
 @pytest.mark.parametrize("act", ["sigmoid", "tanh"])
@@ -45,7 +45,7 @@ def test_numerator_polynomial_is_det_times_denominators(act):
                 E[i, j + 1] = fmpq(e.numerator, e.denominator)
         det = E.det()
         # recompute the row denominators as the module does: 2 * lcm(1 + u^m)
-        from exactloss.paper.lemma_4_3.exact_alpha0 import _cyclo_set
+        from exactloss.paper.lemma_4_3.exact_alpha0 import cyclo_set
         from flint import fmpz_poly
 
         prodQ = fmpq(1)
@@ -53,7 +53,7 @@ def test_numerator_polynomial_is_det_times_denominators(act):
             S_i = set()
             for j in range(N - 1):
                 if t[j] != t[i]:
-                    S_i |= _cyclo_set(abs(t[j] - t[i]))
+                    S_i |= cyclo_set(abs(t[j] - t[i]))
             Qi = fmpz_poly([2])
             for m in S_i:
                 Qi *= fmpz_poly.cyclotomic(m)
@@ -91,6 +91,6 @@ def test_root_isolation_known_roots():
 
 def test_descartes_counts():
     P = fmpq_poly([-1, 3]) * fmpq_poly([-2, 3])  # roots 1/3, 2/3
-    assert _variations(P, Q(0), Q(1)) == 2
-    assert _variations(P, Q(0), Q(1, 2)) == 1
-    assert _variations(P, Q(3, 4), Q(1)) == 0
+    assert variations(P, Q(0), Q(1)) == 2
+    assert variations(P, Q(0), Q(1, 2)) == 1
+    assert variations(P, Q(3, 4), Q(1)) == 0
