@@ -128,16 +128,7 @@ def compile_arb(expr: sp.Expr, var: sp.Symbol) -> Callable[[arb], arb]:
         inner = compile_arb(expr.args[0], var)
         return lambda x: _heaviside_arb(inner(x))
     if isinstance(expr, (sp.Max, sp.Min)):
-        parts = [compile_arb(a, var) for a in expr.args]
-        pick = arb.max if isinstance(expr, sp.Max) else arb.min
-
-        def mm(x: arb) -> arb:
-            s = parts[0](x)
-            for p in parts[1:]:
-                s = pick(s, p(x))
-            return s
-
-        return mm
+        return fold([compile_arb(a, var) for a in expr.args], arb.max if isinstance(expr, sp.Max) else arb.min)
     if isinstance(expr, sp.log) and isinstance(expr.args[0], sp.Add) and sp.S.One in expr.args[0].args:
         # log(1 + X) as log1p(X): no cancellation when X is tiny (softplus far left)
         rest = compile_arb(expr.args[0] - 1, var)

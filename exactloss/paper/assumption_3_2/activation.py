@@ -24,7 +24,7 @@ never certified analytic (Lemma 4.1 and 3.2.2 need analytic sigma).
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import mpmath
 import sympy as sp
@@ -216,17 +216,21 @@ def _nonneg_on(e: sp.Expr, t: sp.Symbol, side: int, include_zero: bool = True) -
     return ok
 
 
+def _signs(e: sp.Expr, nonneg: Callable[[sp.Expr], bool]) -> list[int]:
+    """The signs s for which s * sigma must be bounded (|sigma| = s sigma): [1] when sigma >= 0 is proved on the
+    half-line, [-1] when sigma <= 0 is, both otherwise."""
+    if nonneg(e):
+        return [1]
+    if nonneg(-e):
+        return [-1]
+    return [1, -1]
+
+
 def _verify_left(e: sp.Expr, t: sp.Symbol, rho1: sp.Expr, rho2: sp.Expr) -> tuple[bool, str]:
     """|sigma(t)| <= rho1 e^{rho2 t} for t < 0, by: g = bound -+ sigma >= 0 directly or via lim_{-oo} g >= 0, g' >= 0."""
     bound = rho1 * sp.exp(rho2 * t)
-    signs = []
     neg = sp.Interval.open(-sp.oo, 0)
-    if sign_on(e, t, neg, "nonneg")[0]:
-        signs = [1]
-    elif sign_on(-e, t, neg, "nonneg")[0]:
-        signs = [-1]
-    else:
-        signs = [1, -1]
+    signs = _signs(e, lambda f: sign_on(f, t, neg, "nonneg")[0])
     hows = []
     for sg in signs:
         g = bound - sg * e
@@ -251,12 +255,7 @@ def _verify_left(e: sp.Expr, t: sp.Symbol, rho1: sp.Expr, rho2: sp.Expr) -> tupl
 def _verify_right(e: sp.Expr, t: sp.Symbol, rho3: sp.Expr, rho4: sp.Expr) -> tuple[bool, str]:
     """|sigma(t)| <= rho3 t + rho4 for t >= 0: g = bound -+ sigma, g(0) >= 0 and (g >= 0 or g' >= 0) on t > 0."""
     bound = rho3 * t + rho4
-    if _nonneg_on(e, t, 1):
-        signs = [1]
-    elif _nonneg_on(-e, t, 1):
-        signs = [-1]
-    else:
-        signs = [1, -1]
+    signs = _signs(e, lambda f: _nonneg_on(f, t, 1))
     hows = []
     for sg in signs:
         g = bound - sg * e
