@@ -109,8 +109,8 @@ def verify_bundle(record: dict, digits: int, rtol: float, timeout: float,
         levels.append(want.get("level"))
         oks.append(bool(want.get("ok")))
         row_ok = len(fields) == before
-        clauses.append(Verdict(f"{chk.paper}: {label}", row_ok, (entry.level if entry else None) if row_ok else None,
-                               (entry.reason if entry else "") if row_ok else "; ".join(notes[n_before:])))
+        clauses.append(Verdict(f"{chk.paper}: {label}", row_ok, (entry.level if entry is not None else None) if row_ok else None,
+                               (entry.reason if entry is not None else "") if row_ok else "; ".join(notes[n_before:])))
     top = {"holds": all(oks) and len(rows) == len(expected), "level": weakest(*levels),
            "instance": {"checks": len(rows)}, "result": "check all"}
     for k, v in top.items():

@@ -48,12 +48,12 @@ def assumption_3_2(sigma: ScalarFunction | str, loss: ScalarFunction | str | Non
     open_ = next((c for c in clauses if c.holds is None and not c.claim.startswith(("3.2.2(a)", "3.2.2(b)"))),
                  next((c for c in clauses if c.holds is None), None))
     reason = {True: "every part holds", False: f"fails: {failed}",
-              None: f"undecided: {open_.claim} -- {open_.reason}" if open_ else "undecided"}[holds]
+              None: f"undecided: {open_.claim} -- {open_.reason}" if open_ is not None else "undecided"}[holds]
     return Result(result="Assumption 3.2", holds=holds, level=level,
                   statement="3.2.1 distinct samples; 3.2.2 sigma analytic, increasing, (a) or (b); 3.2.3 l C^2, "
                             "critical points are global minima",
                   reason=reason, instance=instance, details=details, clauses=clauses, failed_hypothesis=failed,
-                  missing=(open_.claim if open_ else next((r.result for r in parts if r.holds is None), None))
+                  missing=(open_.claim if open_ is not None else next((r.result for r in parts if r.holds is None), None))
                   if holds is None else None)
 
 

@@ -200,8 +200,9 @@ def lemma_3_5_bound(params: Any, data: Any, activation: Any = "sigmoid", loss: A
     instance["k"] = k
     usable = ok1 and ok2 and denom is not None and denom > 0 and all(c.holds is True for c in clauses)
     if not usable:
-        bad = next((c for c in clauses if c.holds is False), None) or \
-            next((c for c in clauses if c.holds is not True), None)
+        bad = next((c for c in clauses if c.holds is False), None)
+        if bad is None:
+            bad = next((c for c in clauses if c.holds is not True), None)
         failed = bad.claim if bad is not None else "(1)/(2)"
         refuted = bad is not None and bad.holds is False
         how = "fails" if refuted else "is not certified"
