@@ -6,7 +6,7 @@ argument in ball arithmetic, and the exact route when it applies), sweeps
 det E(alpha) (:mod:`exactloss.paper.lemma_4_3.sweep`) and returns the witness
 ``(W_l, b_l)_{l <= k}`` with a certificate that ``rank([F_k, 1_N]) = N``.  Registers the ``lemma-4.3``
 check (``exactloss check lemma-4.3 --samples N --dim d --activation A [--data FILE] [--layer k --widths ...]
-[--beta B] [--plot FILE.png] [--witness OUT.json] [--json]``) and the options Lemma 4.4, Corollary 4.5 and the
+[--beta B] [--plot FILE.png|.pdf|.svg [--dpi D]] [--witness OUT.json] [--json]``) and the options Lemma 4.4, Corollary 4.5 and the
 deep-linear check share with it (:func:`opt_dim`, :func:`opt_points`, :func:`opt_widths`).
 
 >>> r = lemma_4_3(samples=4, dim=1, activation="sigmoid", sweep_points=3)
@@ -26,13 +26,15 @@ import numpy as np
 from exactloss.arith.systems import Ball, parse_rational
 from exactloss.errors import InputError, PrecisionError
 from exactloss.evidence import Result, Verdict, weakest
+from exactloss.net.figures import DEFAULT_DPI, check_dpi, image_path
 from exactloss.net.files import as_data, output_path, save_parameters
 from exactloss.net.rank import certify_full_row_rank, with_ones
 from exactloss.paper.lemma_4_3.alpha0 import Alpha0, cauchy_alpha0, certify_alpha0
 from exactloss.paper.lemma_4_3.construction import Construction, build
 from exactloss.paper.lemma_4_3.exact_alpha0 import exact_alpha0
+from exactloss.paper.lemma_4_3.figure import det_figure
 from exactloss.paper.lemma_4_3.latex import lemma_4_3_from_result
-from exactloss.paper.lemma_4_3.sweep import log_grid, plot_sweep, sweep
+from exactloss.paper.lemma_4_3.sweep import log_grid, sweep
 from exactloss.registry import Instance, Option, opt_activation, opt_data, opt_layer, opt_samples, opt_seed, register
 
 STATEMENT = ("Assumptions 3.2 and n_k >= N - 1: there are parameters (W_l, b_l)_{l<=k} with rank([F_k, 1_N]) = N; "
@@ -125,7 +127,7 @@ def lemma_4_3(samples: int = 8, dim: int = 1, activation: str = "sigmoid", data:
               widths: str | None = None, beta: Any = None, points: str = "integer", seed: int = 0,
               sweep_points: int = 20, alpha: Any = None, plot: str | None = None, witness: str | None = None,
               exact: bool = True, independent: bool | None = None, max_prec: int = 4096,
-              alpha_min: Any = None, alpha_max: Any = None, latex: bool = False) -> Result:
+              alpha_min: Any = None, alpha_max: Any = None, latex: bool = False, dpi: int = DEFAULT_DPI) -> Result:
     """Lemma 4.3 on one instance: construction, alpha_0 (proved or certified), sweep, witness.
 
     ``latex=True`` also puts ``E(alpha)`` for this N, its limit, ``lim det E``, alpha_0 and the witness rank,
@@ -134,7 +136,8 @@ def lemma_4_3(samples: int = 8, dim: int = 1, activation: str = "sigmoid", data:
     """
     # every input that can be refused is refused here, before any expensive step
     if plot:
-        output_path(plot, (".png", ".pdf", ".svg"), "--plot")
+        image_path(plot, "--plot")
+        check_dpi(dpi)
     if witness:
         wp = output_path(witness, (".json", ".npz"), "--witness")
         if alpha is not None:
@@ -236,7 +239,7 @@ def lemma_4_3(samples: int = 8, dim: int = 1, activation: str = "sigmoid", data:
         details["sweep_contradiction"] = [p.to_json() for p in sweep_bad]
     if plot:
         title = f"Lemma 4.3: {cons.sigma.describe()}, N = {N}, d = {d}, k = {cons.k}"
-        _write(lambda: plot_sweep(pts, limit, best.alpha0, plot, title), plot, "--plot")
+        _write(lambda: det_figure(pts, limit, best.alpha0, plot, title, dpi), plot, "--plot")
         details["plot"] = plot
     a0_text = (f"alpha_0 = {best.alpha0} ({best.level}" + (", det E != 0 for every alpha > 0" if best.for_all_positive
                                                            else "") if alpha_ok
@@ -296,7 +299,9 @@ register(
              Option("--alpha-max", "alpha_max", str, None, "largest alpha of the sweep (default 4 alpha_0)"),
              Option("--alpha", "alpha", str, None, "also certify the witness at this alpha"),
              Option("--max-prec", "max_prec", int, 4096, "largest ball precision (bits) of the sweep"),
-             Option("--plot", "plot", str, None, "draw |det E(alpha)| to this .png"),
+             Option("--plot", "plot", str, None, "draw det E(alpha): certified balls beside float64 and 15-digit "
+                    "mpmath, float64 failures in red (.png, .pdf or .svg, by the extension)"),
+             Option("--dpi", "dpi", int, DEFAULT_DPI, "resolution of a .png --plot (dots per inch)"),
              Option("--witness", "witness", str, None, "write the witness parameters at alpha_0 (.json or .npz; "
                     "with --alpha also FILE-alpha.json at that alpha)"),
              Option("--no-exact", "no_exact", action="store_true", help="skip the exact (proved) alpha_0 route"),

@@ -34,7 +34,7 @@ import mpmath
 import numpy as np
 from flint import arb, arb_mat, arf
 
-from exactloss.arith import budget
+from exactloss.arith import budget, progress
 from exactloss.paper.lemma_4_3.alpha0 import round_up
 from exactloss.paper.lemma_4_3.construction import Construction
 from exactloss.arith.systems import Ball, Float, MP
@@ -183,7 +183,7 @@ def sweep(cons: Construction, alphas: Sequence[Fraction], prec: int = 128, max_p
     stop: str | None = None
     try:
         with budget.time_limit(seconds, "the det sweep"):
-            for a in sorted(alphas, reverse=True):
+            for a in progress.iterate(sorted(alphas, reverse=True), f"det E(alpha) sweep, N = {cons.N}"):
                 if stop is None:
                     try:
                         pt = det_point(cons, a, p, max_prec, views)
@@ -208,40 +208,3 @@ def sweep(cons: Construction, alphas: Sequence[Fraction], prec: int = 128, max_p
 
 def _not_computed(alpha: Fraction, p: int, why: str) -> DetPoint:
     return DetPoint(Fraction(alpha), arb(0, math.inf), p, None, None, note=f"not computed: {why}")
-
-
-def plot_sweep(points: Sequence[DetPoint], limit: arb, alpha0: Fraction | None, path: str,
-               title: str = "") -> str:
-    """|det E(alpha)| on a log scale with its sign, the limit and alpha_0 (matplotlib, Agg backend)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 4.2))
-    for sgn, colour, label in ((1, "tab:blue", "det > 0 (certified)"), (-1, "tab:red", "det < 0 (certified)"),
-                               (0, "tab:gray", "sign not certified")):
-        xs = [float(p.alpha) for p in points if p.sign == sgn and (sgn != 0 or True) and p.log10_abs() is not None
-              and (p.certified == (sgn != 0))]
-        ys = [p.log10_abs() for p in points if p.sign == sgn and p.log10_abs() is not None
-              and (p.certified == (sgn != 0))]
-        if xs:
-            ax.plot(xs, ys, "o", color=colour, label=label)
-    fx = [float(p.alpha) for p in points if p.float64 not in (None, 0.0)]
-    fy = [math.log10(abs(p.float64)) for p in points if p.float64 not in (None, 0.0)]
-    if fx:
-        ax.plot(fx, fy, "x", color="tab:orange", label="float64 (no guarantee)")
-    with Ball(64).scope():
-        lim = float((abs(limit).log() / arb(10).log()).mid())
-    ax.axhline(lim, color="k", ls="--", lw=1, label="log10 |limit|")
-    if alpha0 is not None and alpha0 > 0:
-        ax.axvline(float(alpha0), color="tab:green", ls=":", lw=1.5, label=f"alpha_0 = {alpha0}")
-    ax.set_xscale("log")
-    ax.set_xlabel("alpha")
-    ax.set_ylabel("log10 |det E(alpha)|")
-    ax.set_title(title or "Lemma 4.3: det E(alpha)")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path

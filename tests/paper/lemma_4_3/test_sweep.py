@@ -6,7 +6,8 @@ import mpmath
 import numpy as np
 
 from exactloss.paper.lemma_4_3.construction import build
-from exactloss.paper.lemma_4_3.sweep import det_point, log_grid, plot_sweep, sweep
+from exactloss.paper.lemma_4_3.figure import det_figure
+from exactloss.paper.lemma_4_3.sweep import det_point, log_grid, sweep
 from exactloss.arith.systems import Ball, MP
 
 
@@ -61,5 +62,5 @@ def test_grid_and_json():
 def test_plot(tmp_path):
     c = build(col(range(5)))
     pts = sweep(c, log_grid(0.05, 20, 6))
-    out = plot_sweep(pts, c.det_limit(Ball(64)), Q(3), str(tmp_path / "p.png"))
-    assert (tmp_path / "p.png").stat().st_size > 1000 and out.endswith("p.png")
+    fig = det_figure(pts, c.det_limit(Ball(64)), Q(3), str(tmp_path / "p.png"))
+    assert (tmp_path / "p.png").stat().st_size > 1000 and len(fig.axes) == 2
