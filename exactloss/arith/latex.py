@@ -35,12 +35,14 @@ import mpmath
 import sympy
 
 from exactloss.arith.exprparse import parse, plain_symbols
+from exactloss.arith.latexfit import ARTICLE, SAFETY, current_width, elide, split_lines
 from exactloss.arith.systems import parse_rational
 from exactloss.errors import InputError
 
 R = r"\mathbf{R}"
 ONE = r"\mathbf{1}"
 _MAX_BMATRIX_COLS = 10  # amsmath's MaxMatrixCols; wider matrices use array
+LHS_ROOM = 100.0  # pt left for a left-hand side such as "\nabla^2_S \Phi &= " beside a matrix
 BALL = re.compile(r"^\[\s*(?P<mid>[^\s]+)\s*\+/-\s*(?P<rad>[^\s\]]+)\s*\]$")
 """An arb ball as exactloss's JSON writes it: ``"[m +/- r]"`` (groups ``mid``, ``rad``)."""
 _DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
@@ -168,8 +170,29 @@ def matrix_rows(M: Any) -> list[list[Any]]:
     return rows
 
 
-def layout(cells: list[list[str]], rules: Sequence[int] = (), hrules: Sequence[int] = ()) -> str:
-    """Cells (already LaTeX) as ``bmatrix`` (<= 10 columns, no rules) or a bracketed ``array``."""
+def layout(cells: list[list[str]], rules: Sequence[int] = (), hrules: Sequence[int] = (),
+           width: float | None = None) -> str:
+    """Cells (already LaTeX) as ``bmatrix`` (<= 10 columns, no rules) or a bracketed ``array``.
+
+    A matrix wider than ``width`` pt (default: the fragment width, :func:`exactloss.arith.latexfit.current_width`,
+    less room for a left-hand side) shows its first and last columns and rows, ``\\cdots``/``\\vdots``/``\\ddots``
+    between (:func:`exactloss.arith.latexfit.elide`); rules between shown blocks stay.
+    """
+    if cells and cells[0]:
+        avail = current_width() * SAFETY - LHS_ROOM if width is None else width
+        rows, cols = elide(cells, avail)
+        if None in rows or None in cols:
+            def cell(i: int | None, j: int | None) -> str:
+                if i is None:
+                    return r"\ddots" if j is None else r"\vdots"
+                return r"\cdots" if j is None else cells[i][j]
+
+            keep_rule = [p + 1 for p in range(len(cols) - 1)
+                         if cols[p] is not None and cols[p + 1] is not None and cols[p] + 1 in rules]
+            keep_hrule = [p + 1 for p in range(len(rows) - 1)
+                          if rows[p] is not None and rows[p + 1] is not None and rows[p] + 1 in hrules]
+            cells = [[cell(i, j) for j in cols] for i in rows]
+            rules, hrules = keep_rule, keep_hrule
     ncols = len(cells[0]) if cells else 0
     if ncols <= _MAX_BMATRIX_COLS and not rules and not hrules:
         body = r" \\ ".join(" & ".join(r) for r in cells)
@@ -200,11 +223,23 @@ def display(fragment: str) -> str:
     return fragment if _DISPLAY.match(content) else "\\[\n" + fragment + "\n\\]"
 
 
-def document(fragment: str, title: str | None = None) -> str:
-    """A minimal compilable article around a fragment (math-only fragments are put in ``\\[ ... \\]``)."""
+def document(fragment: str, title: str | None = None, documentclass: str = "article") -> str:
+    """A minimal compilable document around a fragment (math-only fragments are put in ``\\[ ... \\]``).
+
+    ``documentclass``: ``article`` (its text width widened, centred, when the fragment width chosen with
+    :func:`exactloss.arith.latexfit.fragment_width` is wider than article's 345 pt) or ``beamer`` (one frame).
+    """
     body = display(fragment)
+    if documentclass == "beamer":
+        head = f"\\begin{{frame}}{{{escape_text(title)}}}\n" if title else "\\begin{frame}\n"
+        return f"\\documentclass{{beamer}}\n\\begin{{document}}\n{head}{body}\n\\end{{frame}}\n\\end{{document}}\n"
+    if documentclass != "article":
+        raise InputError(f"documentclass {documentclass!r}: choose article or beamer")
     head = f"\\section*{{{escape_text(title)}}}\n" if title else ""
-    return ("\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n"
+    w = current_width()
+    size = ("" if w <= ARTICLE else f"\\setlength{{\\textwidth}}{{{w:.0f}pt}}\n"
+            "\\setlength{\\oddsidemargin}{\\dimexpr(\\paperwidth-\\textwidth)/2-1in\\relax}\n")
+    return ("\\documentclass{article}\n\\usepackage{amsmath}\n" + size + "\\begin{document}\n"
             f"{head}{body}\n\\end{{document}}\n")
 
 
@@ -217,8 +252,39 @@ def escape_text(text: str) -> str:
     return re.sub(r"[\\{}_%&#$^~]", lambda m: _TEXT_ESCAPES[m.group(0)], text)
 
 
-def align(lines: Sequence[str], comment: str) -> str:
-    """An ``align*`` environment of ``lines`` (``&`` marks the alignment), after a ``% comment`` line."""
+_FORMULA = re.compile(r"(?:rank|det|sigma_min)\((?:[^()]|\([^()]*\))*\)(?:\s*(?:>=|<=|!=|=|<|>)\s*[\w+\-]+)?"
+                      r"|\b[A-Za-z]\w*_\{?\w+\}?")
+_IN_MATH = ((r"sigma_min", r"\sigma_{\min}"), (r"rank", r"\operatorname{rank}"), (r"det", r"\det "),
+            (r">=", r"\ge "), (r"<=", r"\le "), (r"!=", r"\neq "))
+
+
+def _formula(text: str) -> str:
+    out = re.sub(r"\b1_(\w)", r"\\mathbf{1}_{\1}", text)
+    out = re.sub(r"(?<![\\\w])([A-Za-z])_(\w+)", r"\1_{\2}", out)
+    for plain, tex in _IN_MATH:
+        out = out.replace(plain, tex)
+    return out
+
+
+def prose(text: str) -> str:
+    """Plain text (a reason, a failed hypothesis) for an ``align*`` line: words in ``\\text{...}``, the formulas
+    in it (``rank([F_1, 1_N]) = N``, ``det(...)``, ``sigma_min(W_2)``, ``W_2``) in math mode, in the paper's
+    notation."""
+    parts, i = [], 0
+    for m in _FORMULA.finditer(text):
+        if m.start() > i:
+            parts.append(r"\text{" + escape_text(text[i:m.start()]) + "}")
+        parts.append(_formula(m.group(0)))
+        i = m.end()
+    if i < len(text):
+        parts.append(r"\text{" + escape_text(text[i:]) + "}")
+    return " ".join(parts)
+
+
+def align(lines: Sequence[str], comment: str, width: float | None = None) -> str:
+    """An ``align*`` environment of ``lines`` (``&`` marks the alignment), after a ``% comment`` line; lines wider
+    than ``width`` pt (default :func:`exactloss.arith.latexfit.current_width`) continue on aligned lines."""
+    lines = split_lines(lines, width)
     return f"% {comment}\n\\begin{{align*}}\n" + " \\\\\n".join(f"  {ln}" for ln in lines) + "\n\\end{align*}"
 
 

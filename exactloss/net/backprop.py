@@ -149,6 +149,7 @@ def zero_test(expr: sp.Expr) -> bool | None:
        only: SymPy's piecewise folding grows fast);
     3. otherwise, when no undefined function occurs, evaluate at a rational
        point in arb ball arithmetic: a ball excluding 0 certifies a non-zero.
+
     Never ``False`` merely because SymPy failed to simplify.
     """
     e = sp.expand(expr)
@@ -365,6 +366,6 @@ def confirm_lemma_2_1(widths: Sequence[int] | str = (3, 4, 3, 2), samples: int =
         instance={"widths": list(widths), "samples": N, "activation": sigma.describe(), "loss": ell.describe(),
                   "parameters": P_count},
         details={"method": method, "steps": steps, "generic": generic, "sympy": sp.__version__,
-                 **({"latex": lemma_2_1_latex(widths, N)} if latex else {})},
+                 **({"latex": lemma_2_1_latex(widths, N, activation=sigma, loss_function=ell)} if latex else {})},
         seconds=time.perf_counter() - t0,
     )

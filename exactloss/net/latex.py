@@ -13,20 +13,27 @@ import numbers as _numbers
 import re
 from typing import Any, Sequence
 
-from exactloss.arith.latex import (ONE, R, align, as_rational, escape_text, layout, matrix, matrix_rows, number, shape,
-                                   sympy_tex)
+import sympy
+
+from exactloss.arith.exprparse import parse
+from exactloss.arith.latex import (ONE, R, align, as_rational, escape_text, layout, matrix, matrix_rows, number,
+                                   prose, shape, sympy_tex)
 from exactloss.errors import InputError
 from exactloss.net.network import parse_widths
 
 
 # -- Lemma 2.1 ------------------------------------------------------------------
 
-def lemma_2_1(widths: Sequence[int] | str, samples: int, sigma: str = r"\sigma", loss: str = r"\ell") -> str:
+def lemma_2_1(widths: Sequence[int] | str, samples: int, sigma: str = r"\sigma", loss: str = r"\ell",
+              activation: Any = None, loss_function: Any = None) -> str:
     r"""Lemma 2.1's identities for these widths ``(n_0, ..., n_L)`` and ``N = samples``, with every shape.
 
     Lines: the forward maps and objective (1); the parameter shapes; ``Delta_L``,
     ``Delta_k`` for ``k = L-1..1``, ``grad_{W_k} Phi`` and ``grad_{b_k} Phi`` with the
     shapes of their factors, e.g. ``(3 x 2)(2 x 3) o (3 x 3) -> 3 x 3``.
+    ``activation``/``loss_function``: a concrete sigma (in ``t``) and l (in ``a``) -- a SymPy expression,
+    or an object with ``.expr``, ``.var`` and ``.d1_expr`` (:class:`exactloss.arith.functions.ScalarFunction`) --
+    add the lines ``sigma(t) = ..., sigma'(t) = ...`` and ``l(a) = ..., l'(a) = ...`` (generic ones add nothing).
     """
     n = parse_widths(widths)
     if isinstance(samples, bool) or not isinstance(samples, _numbers.Integral) or samples < 1:
@@ -39,6 +46,7 @@ def lemma_2_1(widths: Sequence[int] | str, samples: int, sigma: str = r"\sigma",
         rf"\Phi &= \sum_{{i=1}}^{{{N}}} \sum_{{j=1}}^{{{n[L]}}} {loss}\bigl((F_{{{L}}})_{{ij}} - Y_{{ij}}\bigr), "
         rf"\qquad Y \in {R}^{{{shape(N, n[L])}}}",
     ]
+    lines += _concrete(activation, sigma, "t") + _concrete(loss_function, loss, "a")
     for k in range(1, L + 1):
         lines.append(rf"W_{{{k}}} &\in {R}^{{{shape(n[k - 1], n[k])}}}, \quad b_{{{k}}} \in {R}^{{{n[k]}}}, "
                      rf"\quad G_{{{k}}}, F_{{{k}}}, \Delta_{{{k}}} \in {R}^{{{shape(N, n[k])}}}")
@@ -55,6 +63,20 @@ def lemma_2_1(widths: Sequence[int] | str, samples: int, sigma: str = r"\sigma",
         lines.append(rf"\nabla_{{b_{{{k}}}}} \Phi &= \Delta_{{{k}}}^{{T}} {ONE}_{{{N}}} "
                      rf"&& ({shape(n[k], N)})({shape(N, 1)}) \to {shape(n[k], 1)}")
     return align(lines, f"Lemma 2.1 (Nguyen & Hein 2017) for widths {tuple(n)} and N = {N} samples")
+
+
+def _concrete(f: Any, symbol: str, var: str) -> list[str]:
+    """``symbol(var) &= f, \\quad symbol'(var) = f'`` for a concrete function (none for a generic or absent one)."""
+    if f is None or getattr(f, "generic", False):
+        return []
+    expr = getattr(f, "expr", f)
+    if isinstance(expr, str):
+        expr = parse(expr, {var: sympy.Symbol(var, real=True)})
+    x = getattr(f, "var", None) or sympy.Symbol(var, real=True)
+    d1 = getattr(f, "d1_expr", None)
+    d1 = sympy.diff(expr, x) if d1 is None else d1
+    ln = dict(ln_notation=True)
+    return [rf"{symbol}({var}) &= {sympy.latex(expr, **ln)}, \quad {symbol}'({var}) = {sympy.latex(d1, **ln)}"]
 
 
 # -- Definitions 3.6/3.7: block Hessians -------------------------------------------------
@@ -105,7 +127,7 @@ def block_hessian(H: Any, names: Sequence[str], *, function: str = r"\Phi", det:
     if det is not None:
         lines.append(rf"\det \nabla^2_S {function} &= {number(det, digits)}")
     if level or note:
-        lines.append(r"&\text{" + escape_text(": ".join(x for x in (level, note) if x)) + "}")
+        lines.append("&" + prose(": ".join(x for x in (level, note) if x)))
     return align(lines, "Definitions 3.6/3.7: block Hessian on S (rows and columns in the order listed)")
 
 

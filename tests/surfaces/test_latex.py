@@ -131,7 +131,9 @@ def fragments():
     }
 
 
-FRAGMENTS = fragments()
+with latex.fragment_width("20in"):  # wide: every line whole, every matrix in full (the content tests)
+    FRAGMENTS = fragments()
+FITTED = fragments()  # the default width: a beamer frame and an article page
 
 
 @pytest.mark.parametrize("name", sorted(FRAGMENTS))
@@ -174,7 +176,12 @@ def test_numbers_are_written_as_known():
 def test_lemma_2_1_shapes():
     tex = FRAGMENTS["lemma_2_1"]
     assert r"W_{2} &\in \mathbf{R}^{4 {\times} 3}" in tex
-    assert r"\Delta_{2} &= (\Delta_{3} W_{3}^{T}) \circ \sigma'(G_{2}) && (3 {\times} 2)(2 {\times} 3)" in tex
+    assert r"\Delta_{2} &= (\Delta_{3} W_{3}^{T}) \circ \sigma'(G_{2})" in tex
+    fitted = FITTED["lemma_2_1"]  # at the default width the shapes continue on the next line: fits a slide
+    assert r"&\quad (3 {\times} 2)(2 {\times} 3) \circ (3 {\times} 3) \to 3 {\times} 3" in fitted
+    with latex.fragment_width("12in"):  # wide enough: the shapes stay in their own aligned column
+        wide = latex.lemma_2_1("3,4,3,2", 3)
+    assert r"\Delta_{2} &= (\Delta_{3} W_{3}^{T}) \circ \sigma'(G_{2}) && (3 {\times} 2)(2 {\times} 3)" in wide
     assert r"\nabla_{W_{1}} \Phi &= X^{T} \Delta_{1}" in tex and r"\nabla_{W_{3}} \Phi &= F_{2}^{T} \Delta_{3}" in tex
     assert tex.count(r"\nabla_{b_") == 3
     with pytest.raises(InputError, match="at least one layer"):
@@ -188,12 +195,13 @@ def test_e_alpha_limit_pattern():
     lim = tex.split(r"\lim_{\alpha \to \infty} E(\alpha) &= ")[1].split(r"\end{bmatrix}")[0]
     assert lim.strip() == (r"\begin{bmatrix} 1 & \sigma(\beta) & \gamma \\ 1 & \mu & \sigma(\beta) \\ "
                            r"1 & \mu & \mu")
-    assert r"\sigma\bigl(\alpha (z_{2} - z_{1})^{T} a + \beta\bigr)" in tex
+    assert r"A(\alpha)_{ij} = \sigma\bigl(\alpha (z_{j} - z_{i})^{T} a + \beta\bigr)" in tex
+    assert r"d_{ij} = (z_j - z_i)^{T} a" in tex and r"\sigma(\alpha d_{12} + \beta)" in tex  # short entries
     assert r"= 0, \quad \gamma = \lim_{t \to \infty} \sigma(t) = 1" in tex
     assert r"\bigl(\mu - \sigma(\beta)\bigr)^{2}" in tex
     soft = FRAGMENTS["e_alpha_softplus"]
     assert r"\bigl[A(\alpha),\ \mathbf{1}_{4}\bigr]" in soft and r"\sigma(0)^{3}" in soft
-    assert r"\vdots" in FRAGMENTS["e_alpha_tanh_big"] and "z_{31}" in FRAGMENTS["e_alpha_tanh_big"]
+    assert r"\vdots" in FRAGMENTS["e_alpha_tanh_big"] and "d_{32,31}" in FRAGMENTS["e_alpha_tanh_big"]
     with pytest.raises(InputError, match="sigmoid, tanh, softplus"):
         latex.e_alpha(3, "relu")
 
@@ -226,7 +234,8 @@ def test_loss_bound_from_a_saved_result():
 
 def test_direct_bound_after_the_product_of_factors():
     """The product of the shown factors is the chain bound; the smaller direct bound follows, both at their level."""
-    tex = latex.loss_bound_from_result(QUANT_DIRECT, digits=4)
+    with latex.fragment_width("20in"):
+        tex = latex.loss_bound_from_result(QUANT_DIRECT, digits=4)
     bounds = [ln.strip() for ln in tex.splitlines() if ln.strip().startswith(r"\Phi &\le")]
     assert bounds[0] == r"\Phi &\le 9.791 \cdot 10^{-27} \qquad \text{(certified)} \\"
     assert r"\sigma_{\min}(A) \ge 0.001294" in tex
@@ -292,3 +301,117 @@ def test_lemma_2_1_check_latex(capsys):
     out = capsys.readouterr().out
     assert out.strip() == r.details["latex"].strip()
     check_fragment(out)
+
+
+# -- fitting an article page and a beamer frame (issue 13, item 3) -----------------------------------------------
+
+def _kpse(name: str) -> bool:
+    if not shutil.which("kpsewhich"):
+        return False
+    return bool(subprocess.run(["kpsewhich", name], capture_output=True, text=True).stdout.strip())
+
+
+HAS_BEAMER = ENGINE is not None and _kpse("beamer.cls") and _kpse("pgfcore.sty")
+# without beamer (texlive-latex-recommended, texlive-pictures): an article with a beamer frame's text width, 11 pt
+BEAMER_LIKE = ("\\documentclass[11pt]{article}\n\\usepackage{amsmath}\n\\setlength{\\textwidth}{307.28pt}\n"
+               "\\begin{document}\n")
+
+
+def compile_log(doc: str, tmp_path, name: str) -> str:
+    """pdflatex ``doc``; its log (asserting it compiled without undefined commands)."""
+    (tmp_path / f"{name}.tex").write_text(doc)
+    run = subprocess.run([ENGINE, "-interaction=nonstopmode", "-halt-on-error", f"{name}.tex"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=180)
+    log = (tmp_path / f"{name}.log").read_text(errors="replace")
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert "Undefined control sequence" not in log
+    return log
+
+
+def overfull(log: str) -> list[str]:
+    return re.findall(r"Overfull \\hbox \([\d.]+pt too wide\)[^\n]*", log)
+
+
+def in_beamer(fragments: dict) -> str:
+    """One beamer frame per fragment (or, without beamer, the same text width in an article)."""
+    if HAS_BEAMER:
+        frames = "".join(f"\\begin{{frame}}\n{latex.display(t)}\n\\end{{frame}}\n" for t in fragments.values())
+        return "\\documentclass{beamer}\n\\begin{document}\n" + frames + "\\end{document}\n"
+    return BEAMER_LIKE + "\n\\clearpage\n".join(latex.display(t) for t in fragments.values()) + "\n\\end{document}\n"
+
+
+@pytest.mark.skipif(ENGINE is None, reason="no LaTeX engine on PATH (.ci/latex.sh installs one)")
+def test_fitted_fragments_fit_an_article_page_and_a_beamer_frame(tmp_path):
+    body = "\n\n".join(f"% --- {name}\n{latex.display(tex)}" for name, tex in sorted(FITTED.items()))
+    assert overfull(compile_log(latex.document(body), tmp_path, "article")) == []
+    assert overfull(compile_log(in_beamer(FITTED), tmp_path, "beamer")) == []
+    wide = compile_log(in_beamer({"lemma_2_1": FRAGMENTS["lemma_2_1"]}), tmp_path, "wide")
+    assert overfull(wide), "the unfitted (20in) fragment should not fit a frame: the test would see nothing"
+
+
+def test_wide_matrices_show_first_and_last_rows_and_columns():
+    tex = latex.matrix(np.arange(900).reshape(30, 30))
+    check_fragment(tex)
+    assert r"\cdots" in tex and r"\vdots" in tex and r"\ddots" in tex
+    assert tex.count(r"\\") < 14 and tex.lstrip().startswith(r"\begin{bmatrix} 0 & 1 &") and "899" in tex
+    with latex.fragment_width("20in"):
+        assert r"\cdots" not in latex.matrix(np.arange(24).reshape(2, 12))
+    with latex.fragment_width("beamer"):
+        narrow = latex.matrix(np.arange(24).reshape(2, 12))
+    assert r"\cdots" in narrow and r"\vdots" not in narrow  # two rows: only columns are elided
+    hb = FITTED["hessian_big"]
+    assert r"\cdots" in hb or hb == FRAGMENTS["hessian_big"]
+
+
+def test_latex_width_values():
+    assert latex.parse_width("article") == 345 and latex.parse_width("beamer") < 300
+    assert abs(latex.parse_width("6.5in") - 469.755) < 1e-6 and latex.parse_width("400pt") == 400
+    for bad in ("wide", "3", "-2in", "90in"):
+        with pytest.raises(InputError, match="latex width"):
+            latex.parse_width(bad)
+    default = latex.current_width()
+    with latex.fragment_width("6.5in") as w:
+        assert latex.current_width() == w
+    assert latex.current_width() == default
+
+
+def test_long_lines_continue_aligned_and_long_text_wraps():
+    tex = FITTED["loss_bound_direct"]
+    check_fragment(tex)
+    assert r"&\quad " in tex and all(ln.count("&") <= 2 for ln in tex.splitlines())
+    long_note = latex.loss_bound(1, 2, note="word " * 60)
+    check_fragment(long_note)
+    assert long_note.count(r"\text{") > 3
+
+
+NOTATION = [(r"\mathrm{rank}", r"\operatorname{rank}"), (r"\text{rank}", r"\operatorname{rank}"),
+            (r"\mathrm{det}", r"\det"), (r"\text{det}", r"\det"), (r"\operatorname{det}", r"\det"),
+            (r"\mathrm{sign}", r"\operatorname{sign}")]
+
+
+def assert_one_notation(tex: str) -> None:
+    """The paper's symbols in math mode: \\operatorname{rank}, \\det, never rank(/det( written as text."""
+    for bad, good in NOTATION:
+        assert bad not in tex, f"{bad} in a fragment: write {good}"
+    for text in re.findall(r"\\text\{((?:[^{}]|\{[^{}]*\})*)\}", tex):
+        assert not re.search(r"\b(rank|det|sigma_min)\s*\(", text), f"a formula written as text: {text!r}"
+        assert not re.search(r"\b[A-Za-z]\\_\w", text), f"a subscript written as text: {text!r}"
+
+
+@pytest.mark.parametrize("name", sorted(FRAGMENTS))
+def test_one_notation_everywhere(name):
+    assert_one_notation(FRAGMENTS[name])
+    assert_one_notation(FITTED[name])
+
+
+def test_lemma_2_1_shows_the_concrete_sigma_and_loss():
+    import exactloss as xl
+
+    r = xl.check("lemma-2.1", widths="3,3,2", samples=3, activation="sigmoid", loss="squared", latex=True)
+    tex = r.details["latex"]
+    check_fragment(tex)
+    assert r"\sigma(t) &= \frac{1}{1 + e^{- t}}" in tex and r"\ell(a) &= a^{2}, \quad \ell'(a) = 2 a" in tex
+    generic = xl.check("lemma-2.1", widths="3,3,2", samples=3, latex=True).details["latex"]
+    assert r"\sigma(t) &=" not in generic and r"\ell(a) &=" not in generic
+    soft = latex.lemma_2_1("2,1", 2, activation="log(1 + exp(t))")
+    assert r"\sigma(t) &= \ln{\left(e^{t} + 1 \right)}" in soft and r"\sigma'(t) = \frac{e^{t}}{e^{t} + 1}" in soft

@@ -1,4 +1,5 @@
-"""`--latex` on lemma-4.3, definition-3.7 and lemma-3.5 --form quantitative (issue 8, item 3).
+"""`--latex` on lemma-4.3, definition-3.7 and lemma-3.5 --form quantitative (issue 8, item 3); `--latex-standalone`
+and `--latex-width` on every check with `--latex`, compiled in an article and a beamer frame (issue 13, item 3).
 
 Each CLI run prints only the fragment; it passes the structural checker of tests/surfaces/test_latex.py and, when a
 LaTeX engine is on PATH, compiles inside ``latex.document``.  The Python API puts the fragment in
@@ -14,7 +15,8 @@ from exactloss.surfaces import cli
 from exactloss.surfaces import latex
 from exactloss.errors import InputError
 
-from test_latex import ENGINE, check_fragment
+from exactloss import registry
+from test_latex import ENGINE, HAS_BEAMER, assert_one_notation, check_fragment, compile_log, overfull
 
 # (name, argv after "check", expected exit code, the Python API call with the same instance)
 CASES = {
@@ -46,7 +48,7 @@ def printed():
     for name, (argv, _, _) in CASES.items():
         buf = io.StringIO()
         with contextlib.redirect_stdout(buf):
-            code = cli.main(["check", *argv, "--latex"])
+            code = cli.main(["check", *argv, "--latex", "--latex-width", "20in"])  # wide: the content tests
         out[name] = (code, buf.getvalue())
     return out
 
@@ -80,7 +82,8 @@ def api():
     out = {}
     for name in API:
         check, kw = CASES[name][2]
-        out[name] = (xl.check(check, **kw), xl.check(check, **kw, latex=True))
+        with latex.fragment_width("20in"):  # as the CLI run with --latex-width 20in
+            out[name] = (xl.check(check, **kw), xl.check(check, **kw, latex=True))
     return out
 
 
@@ -155,7 +158,7 @@ def test_lemma_3_5_fragment_content(printed, api):
     else:
         assert latex.number(r.details["loss_bound"], 6, "up") in bounds[0]
     no = printed["lemma-3.5-no-bound"][1]
-    assert r"\text{no bound (fails): (1) rank" in no and r"\Phi &\le" not in no and "certified" not in no
+    assert r"\text{no bound (fails): (1) } \operatorname{rank}([F_{1}" in no and r"\Phi &\le" not in no and "certified" not in no
     assert "(symbolic)" in no.splitlines()[0]
 
 
@@ -164,3 +167,54 @@ def test_lemma_3_5_latex_needs_the_quantitative_form(capsys):
     assert "--form quantitative" in capsys.readouterr().err
     with pytest.raises(InputError, match="--form quantitative"):
         xl.check("lemma-3.5", latex=True)
+
+
+# -- --latex-standalone and --latex-width (issue 13, item 3) -----------------------------------------------------
+
+LATEX_CHECKS = [c.name for c in registry.checks() if any(o.dest == "latex" for o in c.options)]
+STANDALONE = {**{name: argv for name, (argv, _, _) in CASES.items()},
+              "lemma-2.1": ["lemma-2.1", "--widths", "3,4,3,2", "--activation", "sigmoid", "--loss", "squared"]}
+
+
+def _run(argv):
+    import contextlib
+    import io
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        code = cli.main(["check", *argv])
+    return code, buf.getvalue()
+
+
+def test_every_check_with_latex_has_the_standalone_options():
+    assert set(LATEX_CHECKS) == {"lemma-2.1", "lemma-4.3", "definition-3.7", "lemma-3.5"}
+    assert {argv[0] for argv in STANDALONE.values()} == set(LATEX_CHECKS)
+
+
+@pytest.mark.parametrize("cls", ["article", "beamer"])
+@pytest.mark.parametrize("name", sorted(STANDALONE))
+def test_standalone_document(name, cls, tmp_path):
+    code, doc = _run([*STANDALONE[name], "--latex-standalone", cls])
+    assert code in (0, 1)
+    assert doc.startswith(f"\\documentclass{{{cls}}}") and doc.rstrip().endswith(r"\end{document}")
+    assert r"\begin{align*}" in doc
+    assert_one_notation(doc)
+    if ENGINE is None or (cls == "beamer" and not HAS_BEAMER):
+        pytest.skip("no LaTeX engine (or no beamer) on PATH: .ci/latex.sh installs them")
+    assert overfull(compile_log(doc, tmp_path, name)) == []
+
+
+def test_latex_width_option(capsys):
+    code, narrow = _run(["definition-3.7", "--example", "network", "--latex"])
+    code2, wide = _run(["definition-3.7", "--example", "network", "--latex", "--latex-width", "20in"])
+    assert code == code2 == 0 and r"\cdots" in narrow and r"\cdots" not in wide
+    code, doc = _run(["definition-3.7", "--example", "network", "--latex-standalone", "--latex-width", "8in"])
+    assert r"\setlength{\textwidth}{578pt}" in doc  # the article widened to the width asked for
+    assert cli.main(["check", "lemma-2.1", "--latex", "--latex-width", "huge"]) == 2
+    assert "latex width" in capsys.readouterr().err
+
+
+def test_lemma_2_1_cli_concrete_sigma_and_loss():
+    code, out = _run(STANDALONE["lemma-2.1"] + ["--latex"])
+    assert code == 0 and r"\sigma(t) &= \frac{1}{1 + e^{- t}}" in out and r"\ell(a) &= a^{2}" in out
+    check_fragment(out)

@@ -14,7 +14,7 @@ import numbers as _numbers
 import re
 from typing import Any, Mapping
 
-from exactloss.arith.latex import ONE, align, escape_text, number
+from exactloss.arith.latex import ONE, align, escape_text, number, prose
 from exactloss.errors import InputError
 from exactloss.evidence import Result
 
@@ -79,11 +79,11 @@ def loss_bound(k: int, L: int, *, grad: Any = None, sigma_min_F: Any = None, sig
         rf"g &= {g_def}, \quad s_{{{k}}} = \sigma_{{\min}}\bigl([F_{{{k}}}, {ONE}_N]\bigr), \quad "
         rf"m_l = \min_{{ij}} |\sigma'(G_l)_{{ij}}| \ (l = {layers_m})",
         rf"\|\Delta_{{{k + 1}}}\|_F &\le \frac{{{g_sym}}}{{{sF_sym}}} "
-        rf"\qquad (\text{{rank}}\,[F_{{{k}}}, {ONE}_N] = N)",
+        rf"\qquad (\operatorname{{rank}}\,[F_{{{k}}}, {ONE}_N] = N)",
     ]
     for l in range(k + 1, L):
         lines.append(rf"\|\Delta_{{{l + 1}}}\|_F &\le \frac{{\|\Delta_{{{l}}}\|_F}}{{{s_sym(l)} \, {w_sym(l + 1)}}} "
-                     rf"\qquad (\text{{rank}}\, W_{{{l + 1}}} = n_{{{l + 1}}})")
+                     rf"\qquad (\operatorname{{rank}} W_{{{l + 1}}} = n_{{{l + 1}}})")
     lines.append(rf"\|\ell'(F_{{{L}}} - Y)\|_F &\le \frac{{\|\Delta_{{{L}}}\|_F}}{{{s_sym(L)}}} "
                  rf"\le \frac{{{g_sym}}}{{{denom_sym}}}")
     if squared:
@@ -121,7 +121,7 @@ def loss_bound(k: int, L: int, *, grad: Any = None, sigma_min_F: Any = None, sig
                    else rf"\frac{{{g_sym}}}{{{A_sym}}} \le ")
             lines.append(bound_line(bound_direct, rhs))
     if note:
-        lines.append(r"&\text{" + escape_text(note) + "}")
+        lines.append("&" + prose(note))
     numbers_shown = grad is not None or bound is not None or sigma_min_A is not None
     return align(lines, f"Lemma 3.5, quantitative: loss bound from layer k = {k} of L = {L} "
                          + (f"(each factor {level or 'certified'} separately)" if numbers_shown else "(symbolic)"))

@@ -20,7 +20,7 @@ import sympy
 from flint import arb
 
 from exactloss.arith.exprparse import parse
-from exactloss.arith.latex import BALL, ONE, align, as_rational, escape_text, layout, number, sympy_tex
+from exactloss.arith.latex import BALL, ONE, align, as_rational, escape_text, layout, number, prose, sympy_tex
 from exactloss.errors import InputError
 from exactloss.evidence import Result
 
@@ -68,7 +68,9 @@ def _e_alpha_parts(N: int, sigma_name: str = "sigma", *, beta: Any = None, mu: A
     gamma_t = number(gamma) if gamma is not None else (gamma_d if gamma_d is not None else r"\gamma")
 
     def cell(i: int | str, j: int | str) -> str:  # entry of A(alpha), 1-based, i in [N], j in [N-1]
-        return sb if i == j else _entry(i, j, s, b)
+        shift = "" if b == "0" else f" + {b}"
+        ij = f"{i},{j}" if N > 9 else f"{i}{j}"
+        return sb if i == j else rf"{s}(\alpha d_{{{ij}}}{shift})"  # d_ij = (z_j - z_i)^T a
 
     def lim_cell(i: int, j: int) -> str:
         if j == i:
@@ -105,7 +107,8 @@ def _e_alpha_parts(N: int, sigma_name: str = "sigma", *, beta: Any = None, mu: A
         head = rf"E(\alpha) &= \bigl[A(\alpha),\ {ONE}_{{{N}}}\bigr]"
     E_tex = layout(E) if E[0] else r"\begin{bmatrix} 1 \end{bmatrix}"
     lines = [
-        head + rf", \qquad A(\alpha)_{{ij}} = {_entry('i', 'j', s, b)}, \quad i \in [{N}],\ j \in [{N - 1}]",
+        head + rf", \qquad A(\alpha)_{{ij}} = {_entry('i', 'j', s, b)}, \quad i \in [{N}],\ j \in [{N - 1}], "
+        r"\quad d_{ij} = (z_j - z_i)^{T} a",
         rf"E(\alpha) &= {E_tex}",
     ]
     if case == "a":
@@ -303,5 +306,5 @@ def _certificate_lines(result: Result, det: Mapping[str, Any], k: int, N: int) -
     verdict = {True: "holds", False: "fails", None: "undecided"}[result.holds]
     tail.append(rf"&\text{{Lemma 4.3 on this instance: {verdict} ({_level_text(result.level)})}}")
     if result.holds is not True and result.reason:
-        tail.append(r"&\text{" + escape_text(result.reason[:160]) + "}")
+        tail.append("&" + prose(result.reason[:160]))
     return tail
