@@ -24,7 +24,7 @@ otherwise, and ``||A^{-1}||_2 <= sqrt(||A^{-1}||_1 ||A^{-1}||_inf)``, so
 and, when ``||E||_2 <= sqrt(||E||_1 ||E||_inf) < 1``, also
 ``||A^{-1}||_2 <= ||R||_F / (1 - ||E||_2)``; the better of the two is used.
 ``E`` is never known exactly; row ``i`` of ``|E|`` is bounded from ``C = fl(R A)``
-(``n`` the inner dimension):
+(``n`` the inner dimension)::
 
     sum_j |E_ij| <= sum_j |I - C|_ij + gamma_n (|R| (|A| 1))_i + 2 n^2 eta
 
@@ -61,6 +61,7 @@ import numpy as np
 import scipy.linalg
 from scipy.linalg import lapack
 
+from exactloss.arith import progress
 from exactloss.errors import InputError
 from exactloss.floatpath.rounding import ETA, U, dot_upper, down, gamma, sum_factor, sum_upper, up
 from exactloss.net.rank import ball_square_certificate, choose_columns
@@ -185,7 +186,7 @@ def residual_bounds(A: np.ndarray, R: np.ndarray, block: int | None = None) -> d
         row_R = np.empty(n)
         fro_R = 0.0  # sum of squares of R, rounded up entrywise then summed
         computed = 0.0
-        for s in range(0, n, block):
+        for s in progress.iterate(range(0, n, block), f"residual bounds of R A, n = {n}"):
             e = min(s + block, n)
             Rb = R[s:e]
             Cb = Rb @ A  # fl(R A) rows s..e

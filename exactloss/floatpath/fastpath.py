@@ -35,12 +35,12 @@ scale:
 from __future__ import annotations
 
 import math
-import sys
 from dataclasses import dataclass, fields, replace
 from typing import Any, Sequence
 
 import numpy as np
 
+from exactloss.arith import progress
 from exactloss.arith.systems import Float, rational_matrix
 from exactloss.errors import InputError, ShapeError
 from exactloss.floatpath.rounding import conversion_error
@@ -68,10 +68,27 @@ class _NoBar:
         pass
 
 
+class _TaskBar:
+    """The tqdm-like face (``update``, ``set_postfix_str``, ``close``) of a :mod:`exactloss.arith.progress` task."""
+
+    def __init__(self, total: int, desc: str) -> None:
+        self.task = progress.task(desc or "work", total)
+
+    def update(self, n: int = 1) -> None:
+        self.task.advance(n)
+
+    def set_postfix_str(self, s: str) -> None:
+        pass
+
+    def close(self) -> None:
+        self.task.close()
+
+
 def progress_bar(total: int, desc: str = "", enable: bool | None = None) -> Any:
-    """A tqdm progress bar when tqdm is installed and ``enable`` (default: stderr is a terminal)."""
+    """Progress of a loop: ``enable=None`` (default) reports to :mod:`exactloss.arith.progress` (the command
+    line draws it on a terminal); ``True`` draws a tqdm bar when tqdm is installed; ``False`` nothing."""
     if enable is None:
-        enable = bool(getattr(sys.stderr, "isatty", lambda: False)())
+        return _TaskBar(total, desc) if progress.active() else _NoBar()
     if not enable:
         return _NoBar()
     try:

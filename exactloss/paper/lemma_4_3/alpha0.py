@@ -57,6 +57,7 @@ from typing import Callable
 from flint import arb, ctx, fmpq
 
 from exactloss.paper.lemma_4_3.construction import Construction
+from exactloss.arith import progress
 from exactloss.arith.budget import OverBudget, time_limit
 from exactloss.arith.systems import Ball
 
@@ -280,6 +281,18 @@ def _min_gap(cons: Construction) -> float:
 
 
 def _search(ok: Callable[[Fraction], bool], start: float, floor: Fraction = Fraction(0),
+            steps: int = 12, max_doublings: int = 40) -> Fraction | None:
+    """:func:`_bisect`, each trial alpha reported as one step of progress (how many is not known ahead)."""
+    with progress.task("certified alpha_0 search (trial alphas)") as trials:
+        def counted(al: Fraction) -> bool:
+            good = ok(al)
+            trials.advance()
+            return good
+
+        return _bisect(counted, start, floor, steps, max_doublings)
+
+
+def _bisect(ok: Callable[[Fraction], bool], start: float, floor: Fraction = Fraction(0),
             steps: int = 12, max_doublings: int = 40) -> Fraction | None:
     """The smallest short rational alpha >= floor found with ok(alpha) (a certificate at that exact alpha)."""
     hi = max(round_up(start, 3), floor) if floor > 0 else round_up(start, 3)

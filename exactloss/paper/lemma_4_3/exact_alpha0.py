@@ -31,6 +31,7 @@ from fractions import Fraction
 from flint import fmpq, fmpq_poly, fmpz_poly
 
 from exactloss.paper.lemma_4_3.alpha0 import Alpha0, arb_of, round_up
+from exactloss.arith import progress
 from exactloss.arith.budget import OverBudget, SizeLimit, check, refuse, time_limit
 from exactloss.paper.lemma_4_3.construction import Construction
 from exactloss.arith.systems import Ball
@@ -52,7 +53,7 @@ def _bareiss(M: list[list[fmpz_poly]]) -> fmpz_poly:
     M = [row[:] for row in M]
     sign = 1
     prev = fmpz_poly([1])
-    for k in range(n - 1):
+    for k in progress.iterate(range(n - 1), f"exact alpha_0: Bareiss elimination, N = {n}"):
         if M[k][k].is_zero():
             for r in range(k + 1, n):
                 if not M[r][k].is_zero():
