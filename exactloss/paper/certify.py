@@ -23,6 +23,7 @@ from exactloss.evidence import Result
 from exactloss.floatpath.certificates import full_column_rank_float
 from exactloss.floatpath.transfer import certify_layer_float
 from exactloss.net.backprop import backprop
+from exactloss.paper.instances import DEFAULT_ACTIVATION
 from exactloss.paper.lemma_3_5.at_scale import lemma_3_5_float
 from exactloss.paper.lemma_3_5.exact import lemma_3_5
 from exactloss.paper.lemma_3_5.nearby import lemma_3_5_nearby
@@ -32,7 +33,7 @@ from exactloss.paper.theorem_3_4 import theorem_3_4
 from exactloss.paper.theorem_3_8 import theorem_3_8
 
 
-def certify(params: Any, data: Any, activation: str = "sigmoid", loss: str = "squared", layer: int | None = None,
+def certify(params: Any, data: Any, activation: str = DEFAULT_ACTIVATION, loss: str = "squared", layer: int | None = None,
             numbers: str = "ball", digits: int = 40) -> Result:
     """Every applicable checker on a user's point; ``details.loss_bound`` from the quantitative Lemma 3.5."""
     t0 = time.perf_counter()

@@ -145,6 +145,10 @@ def _solve_consistent(M: fmpq_mat, R: fmpq_mat) -> fmpq_mat:
 # the instances by name, and the options of the checks that run on them
 # ---------------------------------------------------------------------------
 
+DEFAULT_ACTIVATION = "sigmoid"
+"""The activation of every command run on the user's files (``certify``, ``grad``, ``rank``, and ``check NAME
+--params P --data D``): the paper's own example of Assumption 3.2.2 (real-analytic, strictly increasing, bounded)."""
+
 INSTANCES = ("global-min", "collapsed", "not-critical", "top-solved", "zero-W", "trained")
 
 
@@ -183,20 +187,23 @@ def build_instance(instance: str, widths: Any = None, samples: int | None = None
     return P, X, Y, activation
 
 
-def point_args(params: Any, data: Any, instance: str | None, widths: Any, samples: Any, seed: int, activation: str,
-               zero_layer: int, default_widths: tuple[int, ...], default_samples: int) -> tuple[Any, Any, str]:
+def point_args(params: Any, data: Any, instance: str | None, widths: Any, samples: Any, seed: int,
+               activation: str | None, zero_layer: int, default_widths: tuple[int, ...], default_samples: int
+               ) -> tuple[Any, Any, str]:
     """The point a check runs on: ``(params, data, activation)`` as given (both or neither), else the built-in
-    ``instance`` (default ``global-min``) as ``(P, (X, Y), activation)``."""
+    ``instance`` (default ``global-min``) as ``(P, (X, Y), activation)``.  Without an activation: sigmoid on the
+    user's files (the default of ``exactloss certify``, ``grad`` and ``rank``), ``t + t**3`` on the built-in
+    instances (a rational sigma, so that exact arithmetic applies)."""
     if params is not None or data is not None:
         if params is None or data is None:
             raise InputError("give both --params and --data (or neither, and an --instance)")
-        return params, data, activation
-    P, X, Y, act = build_instance(instance or "global-min", widths, samples, seed, activation, zero_layer,
-                                  default_widths, default_samples)
+        return params, data, activation or DEFAULT_ACTIVATION
+    P, X, Y, act = build_instance(instance or "global-min", widths, samples, seed, activation or "t + t**3",
+                                  zero_layer, default_widths, default_samples)
     return P, (X, Y), act
 
 
-def common_options(default_activation: str = "t + t**3") -> tuple[Option, ...]:
+def common_options(default_activation: str | None = None) -> tuple[Option, ...]:
     """The command-line options of a check that runs on a point: ``--params/--data`` or ``--instance`` (with its
     widths, samples, seed and zero layer), activation, loss, number system and digits."""
     return (
@@ -207,7 +214,10 @@ def common_options(default_activation: str = "t + t**3") -> tuple[Option, ...]:
         Option("--samples", "samples", int, None, "N of the built-in instance"),
         opt_seed(0),
         Option("--zero-layer", "zero_layer", int, 2, "the layer l with W_l = 0 (instance zero-W)"),
-        opt_activation(default_activation),
+        opt_activation(default_activation) if default_activation else
+        Option("--activation", "activation", str, None, "activation: sigmoid, tanh, softplus[:alpha=A], identity, "
+               f"relu, generic, or an expression in t (default: {DEFAULT_ACTIVATION} with --params/--data, as in "
+               "certify; t + t**3 on the built-in instances)"),
         opt_loss("squared"),
         Option("--numbers", "numbers", str, "auto", "number system (auto: exact for rational sigma and l, else ball; "
                "float: numerical, with verified float bounds where available)", choices=("auto", "exact", "ball", "float")),

@@ -59,7 +59,7 @@ def theorem_3_4(params: Any, data: Any, activation: Any = "sigmoid", loss: Any =
 
 
 def check_theorem_3_4(params: Any = None, data: Any = None, instance: str | None = None, widths: Any = None,
-                      samples: int | None = None, seed: int = 0, zero_layer: int = 2, activation: str = "t + t**3",
+                      samples: int | None = None, seed: int = 0, zero_layer: int = 2, activation: str | None = None,
                       loss: str = "squared", numbers: str = "auto", digits: int = 40) -> Result:
     """The check ``theorem-3.4`` (keyword arguments = CLI options): :func:`theorem_3_4` on the given or built-in
     point."""

@@ -176,7 +176,7 @@ def theorem_3_8(params: Any, data: Any, activation: Any = "sigmoid", loss: Any =
 
 
 def check_theorem_3_8(params: Any = None, data: Any = None, instance: str | None = None, widths: Any = None,
-                      samples: int | None = None, seed: int = 0, zero_layer: int = 3, activation: str = "t + t**3",
+                      samples: int | None = None, seed: int = 0, zero_layer: int = 3, activation: str | None = None,
                       loss: str = "squared", numbers: str = "auto", digits: int = 40, layer: int | None = None,
                       local_minimum: bool = False) -> Result:
     """The check ``theorem-3.8`` (keyword arguments = CLI options): :func:`theorem_3_8` on the given or built-in

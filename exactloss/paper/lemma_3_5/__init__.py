@@ -26,7 +26,7 @@ from exactloss.registry import Instance, Option, opt_layer, register
 
 
 def check_lemma_3_5(params: Any = None, data: Any = None, instance: str | None = None, widths: Any = None,
-                    samples: int | None = None, seed: int = 0, zero_layer: int = 3, activation: str = "t + t**3",
+                    samples: int | None = None, seed: int = 0, zero_layer: int = 3, activation: str | None = None,
                     loss: str = "squared", numbers: str = "auto", digits: int = 40, layer: int | None = None,
                     form: str = "exact", latex: bool = False) -> Result:
     """Lemma 3.5 (``form``: exact, quantitative or nearby).  ``latex=True`` (quantitative only) also puts the
