@@ -14,26 +14,26 @@ None (undecided).  One entry point runs them all, by the paper's name:
 The results, by paper number (``xl.check(NAME, **options)``; the options are
 the command's, ``exactloss check NAME --help``):
 
-=================  ==================================================================
-``lemma-2.1``       Lemma 2.1: backprop identities, proved with SymPy (generic sigma, l)
-``assumption-3.2``  Assumptions 3.2, clause by clause (samples, sigma, l)
-``lemma-3.3``       Lemma 3.3: sigmoid, tanh, softplus satisfy Assumption 3.2.2
-``theorem-3.4``     Theorem 3.4: rank([X, 1]) = N, the proof's induction replayed
-``lemma-3.5``       Lemma 3.5: exact form, certified loss bound, nearby critical point
-``definition-3.7``  Definitions 3.6/3.7: block Hessians, the paper's 4x4 examples
-``theorem-3.8``     Theorem 3.8 (main result): non-degenerate on some I containing k+1
-``corollary-3.9``   Corollary 3.9: non-degenerate local minima
-``theorem-3.10``    Theorem 3.10 (Morse): perturbations make critical points non-degenerate
-``lemma-4.1``       Lemma 4.1: each layer output is analytic in the parameters
-``deep-linear-rank`` Section 4: deep linear networks cap the rank; Lemma 4.3 fails for sigma = id
-``lemma-4.3``       Lemma 4.3: the construction, certified det E(alpha) and alpha_0, witness
-``lemma-4.4``       Lemma 4.4: rank deficiency is a null set (witness chain, Monte Carlo)
-``rank-scale``      Lemma 4.4 at scale: float64 rank certificates with rounding bounds
-``lemma-3.5-scale`` Lemma 3.5's certified loss bound at scale (float64, verified bounds)
-``corollary-4.5``   Corollary 4.5: full rank in every epsilon-ball
-``assumption-5.2``  Assumptions 5.2 (Section 5)
-``theorem-5.3``     Theorem 5.3: separable features, exact hyperplane / Farkas certificates
-=================  ==================================================================
+====================  ============================================================================
+``lemma-2.1``         Lemma 2.1: backprop identities, proved with SymPy (generic sigma, l)
+``assumption-3.2``    Assumptions 3.2, clause by clause (samples, sigma, l)
+``lemma-3.3``         Lemma 3.3: sigmoid, tanh, softplus satisfy Assumption 3.2.2
+``theorem-3.4``       Theorem 3.4: rank([X, 1]) = N, the proof's induction replayed
+``lemma-3.5``         Lemma 3.5: exact form, certified loss bound, nearby critical point
+``definition-3.7``    Definitions 3.6/3.7: block Hessians, the paper's 4x4 examples
+``theorem-3.8``       Theorem 3.8 (main result): non-degenerate on some I containing k+1
+``corollary-3.9``     Corollary 3.9: non-degenerate local minima
+``theorem-3.10``      Theorem 3.10 (Morse): perturbations make critical points non-degenerate
+``lemma-4.1``         Lemma 4.1: each layer output is analytic in the parameters
+``deep-linear-rank``  Section 4: deep linear networks cap the rank; Lemma 4.3 fails for sigma = id
+``lemma-4.3``         Lemma 4.3: the construction, certified det E(alpha) and alpha_0, witness
+``lemma-4.4``         Lemma 4.4: rank deficiency is a null set (witness chain, Monte Carlo)
+``rank-scale``        Lemma 4.4 at scale: float64 rank certificates with rounding bounds
+``lemma-3.5-scale``   Lemma 3.5's certified loss bound at scale (float64, verified bounds)
+``corollary-4.5``     Corollary 4.5: full rank in every epsilon-ball
+``assumption-5.2``    Assumptions 5.2 (Section 5)
+``theorem-5.3``       Theorem 5.3: separable features, exact hyperplane / Farkas certificates
+====================  ============================================================================
 
 Also: :class:`Network`, :class:`Parameters`, :func:`backprop` (Lemma 2.1 in any
 number system), the number systems :class:`Exact`, :class:`Ball`, :class:`MP`,
@@ -73,6 +73,7 @@ _EXPORTS = {
     "samples_condition": "paper.assumption_3_2", "assumption_3_2": "paper.assumption_3_2",
     "require_assumption_3_2": "paper.assumption_3_2", "assumption_5_2": "paper.assumption_5_2",
     "lemma_3_3": "paper.lemma_3_3", "lemma_4_1": "paper.lemma_4_1", "figure_1": "surfaces.plots",
+    "activations_figure": "surfaces.plots", "det_figure": "paper.lemma_4_3.figure",
     "hvp": "net.hessian", "block_hessian": "net.hessian", "nonsingularity": "floatpath.nonsingularity",
     "theorem_3_4": "paper.theorem_3_4", "lemma_3_5": "paper.lemma_3_5.exact", "theorem_3_8": "paper.theorem_3_8",
     "corollary_3_9": "paper.corollary_3_9",
@@ -86,6 +87,7 @@ _EXPORTS = {
     "lemma_4_3": "paper.lemma_4_3.replay", "certify_alpha0": "paper.lemma_4_3.alpha0", "cauchy_alpha0": "paper.lemma_4_3.alpha0",
     "exact_alpha0": "paper.lemma_4_3.exact_alpha0", "lemma_4_4": "paper.lemma_4_4", "corollary_4_5": "paper.corollary_4_5",
     "deep_linear_rank": "paper.deep_linear",
+    "progress": "arith.progress", "set_progress_callback": "arith.progress",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -34,6 +34,10 @@ class UnknownNameError(InputError):
     """An activation, loss, number system or check name is not known."""
 
 
+class UnknownOptionError(UnknownNameError, TypeError):
+    """A keyword argument a check does not take (``xl.check("lemma-4.3", sampels=4)``); the message lists its options."""
+
+
 class AssumptionError(InputError):
     """A hypothesis a construction needs fails (width n_k < N - 1, ReLU, ...)."""
 

@@ -17,14 +17,16 @@ register a dedicated re-certification of its saved evidence
 
 from __future__ import annotations
 
+import difflib
 import importlib
+import inspect
 import pkgutil
 import re
 import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Sequence
 
-from exactloss.errors import UnknownNameError
+from exactloss.errors import UnknownNameError, UnknownOptionError
 from exactloss.evidence import Result
 
 # Checks and commands register themselves when their modules are imported: every module of the packages
@@ -90,9 +92,40 @@ class Check:
     instances: tuple[Instance, ...] = (Instance(),)
     order: float = 0.0
 
+    def keywords(self) -> tuple[list[str], bool]:
+        """The keyword arguments the check takes (its options first), and whether that list is complete
+        (False when the function also takes ``**kwargs`` it passes on)."""
+        names = [o.dest for o in self.options]
+        complete = True
+        for p in inspect.signature(self.func).parameters.values():
+            if p.kind is p.VAR_KEYWORD:
+                complete = False
+            elif p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name not in names:
+                names.append(p.name)
+        return names, complete
+
+    def unknown_option(self, name: str) -> UnknownOptionError:
+        """The error for a keyword the check does not take: names the check, a close match, and its options."""
+        names, _ = self.keywords()
+        close = difflib.get_close_matches(name, names, n=1)
+        hint = f" -- did you mean {close[0]!r}?" if close else "."
+        return UnknownOptionError(f"check {self.name!r} ({self.paper}) has no option {name!r}{hint} "
+                                  f"Its options: {', '.join(names)} (see `exactloss check {self.name} --help`)")
+
     def run(self, **kwargs: Any) -> Result:
+        names, complete = self.keywords()
+        if complete:
+            for k in kwargs:
+                if k not in names:
+                    raise self.unknown_option(k)
         t0 = time.perf_counter()
-        result = self.func(**kwargs)
+        try:
+            result = self.func(**kwargs)
+        except TypeError as exc:  # a keyword passed on through **kwargs and rejected further down
+            m = re.search(r"unexpected keyword argument '(\w+)'", str(exc))
+            if m and m.group(1) in kwargs and m.group(1) not in names:
+                raise self.unknown_option(m.group(1)) from exc
+            raise
         if not isinstance(result, Result):  # pragma: no cover - programming error
             raise TypeError(f"check {self.name} returned {type(result).__name__}, not Result")
         source = result.source or {"check": self.name, "arguments": _replayable(kwargs)}
@@ -107,6 +140,7 @@ class Command:
     help: str
     add_arguments: Callable[[Any], None]
     run: Callable[[Any], int]
+    examples: tuple[str, ...] = ()  # one to three command lines for the ``--help`` epilog
 
 
 Verifier = Callable[[Result, int], Result]
@@ -143,8 +177,10 @@ def register(name: str, paper: str, func: Callable[..., Result], summary: str,
     return chk
 
 
-def register_command(name: str, help: str, add_arguments: Callable[[Any], None], run: Callable[[Any], int]) -> None:
-    _COMMANDS[name] = Command(name, help, add_arguments, run)
+def register_command(name: str, help: str, add_arguments: Callable[[Any], None], run: Callable[[Any], int],
+                     examples: Sequence[str] = ()) -> None:
+    """Register a top-level command; ``examples`` are the command lines its ``--help`` ends with."""
+    _COMMANDS[name] = Command(name, help, add_arguments, run, tuple(examples))
 
 
 def register_verifier(result_name: str) -> Callable[[Verifier], Verifier]:

@@ -32,6 +32,8 @@ PACKAGE = ROOT / "exactloss"
 
 LAYERS = ("contracts", "arith", "net", "floatpath", "paper", "surfaces", "testing")
 CONTRACTS = ("errors", "evidence", "registry")
+# ``python -m exactloss`` (exactloss/__main__.py) only calls the CLI: it sits in the layer of the CLI.
+ENTRY_POINTS = {"__main__": "surfaces"}
 
 # In-function imports of exactloss modules allowed for now: (file, imported module) -> why it must stay.
 # An entry that no longer occurs fails the test (remove it); the list may only shrink.
@@ -62,6 +64,8 @@ def layer(module: str) -> int:
     head = parts[1] if len(parts) > 1 else None
     if head is None or head in CONTRACTS:
         return 0
+    if head in ENTRY_POINTS:
+        return LAYERS.index(ENTRY_POINTS[head])
     if head in LAYERS:
         return LAYERS.index(head)
     raise AssertionError(f"{module}: not in any layer; put it under one of {', '.join(LAYERS[1:])} or make it a "

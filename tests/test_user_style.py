@@ -35,11 +35,11 @@ def test_quantitative_bound_on_my_network(exactloss_check, my_network):
 
 def test_not_a_critical_point_is_named(exactloss_check, my_network):
     params, data = my_network
-    exactloss_check.fails("theorem-3.8", "critical", params=str(params), data=str(data), activation="sigmoid")
+    exactloss_check.fails("theorem-3.8", "critical point", params=str(params), data=str(data), activation="sigmoid")
 
 
 def test_relu_is_refused():
-    assert_fails(xl.check("assumption-3.2", activation="relu", loss="squared"), hypothesis="analytic")
+    assert_fails(xl.check("assumption-3.2", activation="relu", loss="squared"), hypothesis="3.2.2")
 
 
 @settings(max_examples=5, deadline=None)

@@ -103,10 +103,13 @@ def _failing():
 def test_assert_fails_names_hypothesis():
     r = _failing()
     assert assert_fails(r) is r
-    assert_fails(r, hypothesis="assumption 3.2.1")       # case-insensitive, in failed_hypothesis
-    assert_fails(r, hypothesis="DISTINCT SAMPLES")
-    assert_fails(r, hypothesis="real-analytic")          # a failing clause's claim
+    assert_fails(r, hypothesis="assumption 3.2.1")       # the clause number, case-insensitive
+    assert_fails(r, hypothesis="Assumption 3.2.1: distinct samples (rows 1 and 3)")   # or the full text
+    assert_fails(r, hypothesis="sigma is real-analytic")  # a failing clause's claim, in full
     assert_fails(r, hypothesis="3.2.1", at_least="proved")
+    for part in ("DISTINCT SAMPLES", "real-analytic", "3.2", "3.2.1: distinct"):  # identifiers, not substrings
+        with pytest.raises(AssertionError, match="identifiers: 3.2.1"):
+            assert_fails(r, hypothesis=part)
     with pytest.raises(AssertionError) as exc:
         assert_fails(r, hypothesis="n_k >= N - 1")       # that clause holds: not a failed hypothesis
     msg = str(exc.value)
@@ -137,8 +140,9 @@ def test_assert_fails_on_a_real_check():
     if "assumption-3.2" not in {c.name for c in registry.checks()}:
         pytest.skip("assumption-3.2 is not registered in this tree")
     r = xl.check("assumption-3.2", activation="relu", loss="squared")
-    assert_fails(r, hypothesis="real-analytic")
+    assert_fails(r, hypothesis="3.2.2 sigma is real-analytic on R")
     assert_fails(r, hypothesis="3.2.2", at_least="proved")
+    assert_fails(r, hypothesis="3.2.2(a)")  # a failing sub-clause: "3.2.2(a) sigma is bounded"
     with pytest.raises(AssertionError, match="wanted: fails naming hypothesis '3.2.3'"):
         assert_fails(r, hypothesis="3.2.3")  # the loss clauses hold
     with pytest.raises(AssertionError):

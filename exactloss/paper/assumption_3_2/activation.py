@@ -308,7 +308,7 @@ def _numeric_sup(h: sp.Expr, t: sp.Symbol, lo: float, hi: float) -> sp.Rational 
 
 
 def growth(sigma: ScalarFunction | str, mu: sp.Expr | None = None, cert: Certificate | None = None) -> tuple[Verdict, dict]:
-    """Assumption 3.2.2 (b): rho_1..rho_4 > 0 with |sigma(t)| <= rho_1 e^{rho_2 t} (t < 0), <= rho_3 t + rho_4 (t >= 0)."""
+    """Assumption 3.2.2 (b): rho_1..rho_4 > 0 with ``|sigma(t)| <= rho_1 e^{rho_2 t}`` (t < 0), ``<= rho_3 t + rho_4`` (t >= 0)."""
     f = as_activation(sigma)
     e, t = f.expr, f.var
     claim = "3.2.2(b) growth: |sigma| <= rho_1 e^(rho_2 t) (t<0), <= rho_3 t + rho_4 (t>=0)"

@@ -39,7 +39,7 @@ from exactloss.net.network import Network, random_float_parameters
 from exactloss.paper.lemma_3_5.quantitative import lemma_3_5_bound
 from exactloss.registry import Instance, Option, register
 
-#: sup |sigma''| (upper bounds): sigmoid 1/(6 sqrt 3) = 0.0962..., tanh 4/(3 sqrt 3) = 0.7698..., identity 0.
+#: ``sup |sigma''|`` (upper bounds): sigmoid 1/(6 sqrt 3) = 0.0962..., tanh 4/(3 sqrt 3) = 0.7698..., identity 0.
 LIPSCHITZ_D1 = {"sigmoid": 0.1, "tanh": 0.77, "identity": 0.0}
 
 

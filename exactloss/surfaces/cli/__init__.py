@@ -6,8 +6,13 @@ table and exits non-zero if any verdict differs from the paper's;
 ``exactloss check list`` lists the checks (:mod:`.check`).  Other commands
 (``grad``, ``verify``, ...) are registered by their modules in this package.
 
-Exit status: 0 the check holds; 1 it fails or is undecided; 2 bad input (a
-one-line ``error: ...`` on stderr, never a traceback).
+Exit status: 0 the check holds; 1 it fails or is undecided (the same code: ``--json``
+says ``"holds": false`` or ``null``); 2 bad input (a one-line ``error: ...`` on
+stderr, never a traceback); 3 an internal error (:data:`.epilog.EXIT_CODES`).
+``python -m exactloss`` is the same command.
+
+Long work shows a progress bar on stderr when stderr is a terminal (:mod:`exactloss.surfaces.progressbar`);
+``--quiet`` (before or after the command) turns it off; stdout is never touched by it.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from typing import Sequence
 from exactloss import __version__, registry
 from exactloss.errors import ExactlossError
 from exactloss.surfaces.cli.check import add_check_parsers, print_result, run_all, run_check
+from exactloss.surfaces.cli.epilog import FORMATTER, epilog
+from exactloss.surfaces.progressbar import install as progress_bar_on_stderr
 
 __all__ = ["build_parser", "main", "print_result", "run_all"]
 
@@ -29,15 +36,33 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="exactloss",
         description="Exact and certified checks of Nguyen & Hein (2017), The Loss Surface of Deep and Wide Neural Networks.",
+        epilog=epilog("exactloss check all", "exactloss check lemma-4.3 --json > lemma43.json",
+                      "python -m exactloss check list"),
+        formatter_class=FORMATTER,
     )
     parser.add_argument("--version", action="version", version=f"exactloss {__version__}")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no progress bar on stderr (there is none anyway when stderr is not a terminal)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     add_check_parsers(sub)
     for cmd in registry.commands():
-        p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.help)
+        p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.help, epilog=epilog(*cmd.examples),
+                           formatter_class=FORMATTER)
         cmd.add_arguments(p)
+    _quiet_everywhere(parser)
     return parser
+
+
+def _quiet_everywhere(parser: argparse.ArgumentParser) -> None:
+    """``--quiet`` after the command too (``exactloss check all --quiet``), on every sub-parser."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for p in set(action.choices.values()):
+                if "--quiet" not in p._option_string_actions:
+                    p.add_argument("--quiet", action="store_true", default=argparse.SUPPRESS,
+                                   help="no progress bar on stderr")
+                _quiet_everywhere(p)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -46,11 +71,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
-        if args.command == "check":
-            return run_check(args)
-        for cmd in registry.commands():
-            if cmd.name == args.command:
-                return int(cmd.run(args) or 0)
+        with progress_bar_on_stderr(quiet=args.quiet):  # only on a terminal; never on stdout
+            if args.command == "check":
+                return run_check(args)
+            for cmd in registry.commands():
+                if cmd.name == args.command:
+                    return int(cmd.run(args) or 0)
         parser.error(f"unknown command {args.command}")  # pragma: no cover
         return 2
     except ExactlossError as exc:

@@ -8,12 +8,14 @@ every part holds, 1 when one fails or is undecided, 2 on bad input.
 from __future__ import annotations
 
 import json
+import textwrap
 import time
 from typing import Any
 
 from exactloss.evidence import Result
 from exactloss.paper.assumption_3_2 import assumption_3_2
 from exactloss.registry import register_command
+from exactloss.surfaces.cli.table import WIDTH, fit
 
 
 def _assumptions_args(p: Any) -> None:
@@ -27,17 +29,17 @@ def _assumptions_args(p: Any) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
-def _short(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 3] + "..."
-
-
-def format_table(r: Result, width: int = 110) -> str:
-    """The per-clause table: clause, verdict, level, reason."""
+def format_table(r: Result, width: int = WIDTH) -> str:
+    """The per-clause table: clause, verdict, level, and the reason below (at most three lines of ``width``
+    columns; the whole reason is in ``--json``)."""
     rows = [(c.claim, c.verdict, c.level or "-", c.reason) for c in r.clauses]
-    w0 = max(len("clause"), *(len(x[0]) for x in rows))
-    lines = [f"{'clause':<{w0}}  {'verdict':<9}  {'level':<9}  reason", "-" * min(width + w0, 160)]
+    w0 = min(width - 22, max(len("clause"), *(len(x[0]) for x in rows)))
+    lines = [f"{'clause':<{w0}}  {'verdict':<9}  level", "    reason", "-" * width]
     for claim, verdict, level, reason in rows:
-        lines.append(f"{claim:<{w0}}  {verdict:<9}  {level:<9}  {_short(reason, width)}")
+        claim_lines = textwrap.wrap(claim, w0, subsequent_indent="  ") or [""]
+        lines.append(f"{claim_lines[0]:<{w0}}  {verdict:<9}  {level:<9}".rstrip())
+        lines += claim_lines[1:]
+        lines += fit("    ", reason, width, max_lines=3)
     extra = []
     d = r.details.get("Assumption 3.2.2", {})
     if d.get("mu") is not None or d.get("gamma") is not None:
@@ -45,8 +47,9 @@ def format_table(r: Result, width: int = 110) -> str:
     if "rho" in d:
         extra.append("rho_1..rho_4 = " + ", ".join(str(v) for v in d["rho"].values()))
     lines.append("")
-    lines.append(f"{r.result}: {r.verdict}" + (f" [{r.level}]" if r.level else "") + f" -- {r.reason}")
-    lines.extend(extra)
+    lines += fit("", f"{r.result}: {r.verdict}" + (f" [{r.level}]" if r.level else "") + f" -- {r.reason}",
+                 width, indent=2)
+    lines += [ln for e in extra for ln in fit("", e, width, indent=2)]
     return "\n".join(lines)
 
 
@@ -62,4 +65,6 @@ def _assumptions_run(args: Any) -> int:
 
 
 register_command("assumptions", "check Assumptions 3.2 clause by clause for an activation, a loss and data",
-                 _assumptions_args, _assumptions_run)
+                 _assumptions_args, _assumptions_run,
+                 examples=('exactloss assumptions --activation "atan(t)" --loss cauchy',
+                           "exactloss assumptions --activation relu --loss squared --json"))

@@ -11,6 +11,7 @@ saved verdict is reported, not re-established (``exactloss verify`` re-checks).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from exactloss.registry import register_command
@@ -20,10 +21,14 @@ from exactloss.surfaces.report import explain, load_result
 def _explain_args(p: Any) -> None:
     p.add_argument("path", metavar="RESULT.json",
                    help="a result saved with `exactloss check NAME --json > RESULT.json` ('-' reads standard input)")
+    p.add_argument("--json", action="store_true", help="print the record read, as one JSON object (validated)")
 
 
 def _explain_run(args: Any) -> int:
     r = load_result(args.path)
+    if getattr(args, "json", False):
+        print(json.dumps(r.to_json(), indent=2))
+        return 0
     print(explain(r))
     where = "standard input" if str(args.path) == "-" else args.path
     print(f"(saved result read from {where}; nothing was recomputed)")
@@ -31,4 +36,6 @@ def _explain_run(args: Any) -> int:
 
 
 register_command("explain", "re-read a saved --json result and print its explanation (nothing is recomputed)",
-                 _explain_args, _explain_run)
+                 _explain_args, _explain_run,
+                 examples=("exactloss check lemma-4.3 --json > r.json && exactloss explain r.json",
+                           "exactloss check lemma-2.1 --json | exactloss explain -"))

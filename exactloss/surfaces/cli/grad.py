@@ -44,4 +44,6 @@ def _grad_run(args: Any) -> int:
     return 0 if r.holds else 1
 
 
-register_command("grad", "Phi and every gradient of Lemma 2.1 at given parameters and data", _grad_args, _grad_run)
+register_command("grad", "Phi and every gradient of Lemma 2.1 at given parameters and data", _grad_args, _grad_run,
+                 examples=("exactloss example ex && exactloss grad --params ex/P.json --data ex/D.json",
+                           "exactloss grad --params ex/P.json --data ex/D.json --numbers exact --json"))

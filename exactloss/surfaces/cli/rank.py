@@ -44,4 +44,6 @@ def _rank_run(args: Any) -> int:
 
 
 register_command("rank", "certify rank [F_k, 1_N] = N (or rank W_l = n_l) with a certified sigma_min lower bound",
-                 _rank_args, _rank_run)
+                 _rank_args, _rank_run,
+                 examples=("exactloss example ex && exactloss rank --params ex/P.npz --data ex/D.npz --layer 1",
+                           "exactloss rank --params ex/P.json --data ex/D.json --weights 2 --numbers ball --json"))

@@ -54,4 +54,6 @@ def _verify_run(args: Any) -> int:
 
 
 register_command("verify", "re-derive a saved --json record (replay at the saved and a higher precision) and "
-                 "compare every claim field, without trusting its verdict", _verify_args, _verify_run)
+                 "compare every claim field, without trusting its verdict", _verify_args, _verify_run,
+                 examples=("exactloss check lemma-4.3 --json > r.json && exactloss verify r.json",
+                           "exactloss check all --json > all.json && exactloss verify all.json --json"))
