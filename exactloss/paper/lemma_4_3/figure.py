@@ -90,13 +90,17 @@ def det_figure(points: Sequence[DetPoint], limit: arb, alpha0: Fraction | None, 
         check_dpi(dpi)
     fig = new_figure(10, 6)
     top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1.3]})
-    pts = [p for p in points if p.alpha > 0 and p.ball.rad().is_finite()]
+    closed = [p for p in points if p.alpha > 0 and p.closed_sign is not None]  # large N: sign proved, no ball
+    pts = [p for p in points if p.alpha > 0 and p.closed_sign is None and p.ball.rad().is_finite()]
     xs = [float(p.alpha) for p in pts]
+    cxs = [float(p.alpha) for p in closed if p.log10_numerical is not None]
+    cys = [p.log10_numerical for p in closed if p.log10_numerical is not None]
     ranges = [_ball_range(p) for p in pts]
     fviews = [_f_value(p.float64) for p in pts]
     mviews = [_mp_value(p.mpmath15) for p in pts]
     finite = [y for lo, hi in ranges for y in (lo, hi) if y is not None]
     finite += [v[1] for v in fviews + mviews if v is not None and v[1] is not None]
+    finite += cys
     with Ball(64).scope():
         lim = _log10(abs(limit)) if limit.rad().is_finite() else None
     if lim is not None:
@@ -125,6 +129,9 @@ def det_figure(points: Sequence[DetPoint], limit: arb, alpha0: Fraction | None, 
         if vx:
             top.plot(vx, vy, marker, color=colour, ms=8, mew=2 if marker == "x" else 1.5,
                      mfc="none", ls="none", label=label, zorder=4)
+    if cxs:
+        top.plot(cxs, cys, "o-", color=BALL, ms=6, zorder=3,
+                 label="closed form (Cauchy) in float64: |det| numerical, sign proved")
     bad = [(x, v) for x, p, v in zip(xs, pts, fviews) if float64_wrong(p)]
     if bad:
         top.plot([b[0] for b in bad], [floor if b[1][1] is None else b[1][1] for b in bad], "s", ms=15, mfc="none",
@@ -141,9 +148,11 @@ def det_figure(points: Sequence[DetPoint], limit: arb, alpha0: Fraction | None, 
         top.axhline(floor, color="0.6", lw=0.8)
     top.set_ylim(floor - pad / 2, hi_y + pad)
     style_axes(top, ylabel=r"$\log_{10}\,|\det E(\alpha)|$")
-    if xs:
+    if xs or cxs:
         top.set_xscale("log")
     _sign_panel(bottom, xs, pts, fviews, mviews)
+    if closed:
+        bottom.plot([float(p.alpha) for p in closed], [p.closed_sign for p in closed], "o", color=BALL, ms=6)
     style_axes(bottom, xlabel=r"$\alpha$", ylabel=r"sign of $\det E(\alpha)$")
     handles, labels = top.get_legend_handles_labels()
     order = sorted(range(len(labels)), key=lambda i: not labels[i].startswith("ball"))  # the balls first

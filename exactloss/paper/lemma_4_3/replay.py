@@ -169,7 +169,9 @@ def lemma_4_3(samples: int = 8, dim: int = 1, activation: str = "sigmoid", data:
     if not 0 < lo < hi:
         raise InputError(f"sweep range [{lo}, {hi}] is empty; give 0 < --alpha-min < --alpha-max")
     grid = log_grid(Fraction(lo), Fraction(hi), int(sweep_points)) if sweep_points else []
-    pts = sweep(cons, grid, max_prec=max_prec) if cons.N > 1 else []
+    # above BALL_SWEEP_MAX_N a sign proved in closed form replaces the sweep's ball determinants (see sweep)
+    closed = cau.sign if cau is not None and cau.for_all_positive and cau.alpha0 is not None else None
+    pts = sweep(cons, grid, max_prec=max_prec, closed_sign=closed) if cons.N > 1 else []
     limit, sign, limit_how = cons.limit_certified()
     sign = cons.limit_sign()  # refuses when unknown (build already did)
     # the witness: at alpha_0 (or the certified one when alpha_0 = 0 means "every alpha > 0") and at a given alpha

@@ -14,6 +14,17 @@ as a sign.  One arb determinant is one C call that no raise interrupts, so a lar
 above :data:`ISOLATE_COST`, e.g. N = 569 at 128 bits) runs in a hard-killed subprocess
 (:func:`exactloss.arith.budget.run_isolated`) limited by the time left.
 
+At scale (issue 14): above :data:`BALL_SWEEP_MAX_N` samples, when the caller passes the sign that a closed form
+*proved* for every alpha > 0 (``closed_sign``: sigmoid and tanh, the bordered Cauchy determinant of
+:func:`exactloss.paper.lemma_4_3.alpha0.cauchy_alpha0`), no ball determinant is computed: each point's sign is
+that proved sign (det E is continuous and non-zero on (0, inf), so it keeps the sign of its limit), labelled
+``sign_level = "proved"``, and ``log10 |det E|`` is the Cauchy formula evaluated in float64 in log space
+(O(N^2), labelled ``log10_abs_det_level = "numerical"``; ``det`` and ``prec_bits`` are ``None``: no
+enclosure).  The float64 LAPACK determinant beside it costs O(N^3), so it is shown at only
+:func:`float_view_count` points of the grid above that size.  Without a proved sign (softplus, user
+sigma) the ball sweep runs as below at every N, bounded by :data:`SWEEP_SECONDS`.  Up to
+:data:`BALL_SWEEP_MAX_N` nothing changes.
+
 >>> import numpy as np
 >>> from fractions import Fraction as Q
 >>> from exactloss.paper.lemma_4_3.construction import build
@@ -41,6 +52,8 @@ from exactloss.arith.systems import Ball, Float, MP
 
 MPMATH_MAX_N = 32  # 15-digit mpmath determinants are shown up to this N (they cost O(N^3) Python operations)
 SWEEP_SECONDS = 20.0  # CPU-time budget of one sweep (all its points)
+BALL_SWEEP_MAX_N = 128  # above this N a closed-form (proved) sign replaces the ball determinants of the sweep
+FLOAT_VIEW_WORK = 20 * 1024 ** 3  # total N^3 of the float64 LAPACK views of one closed-form sweep
 ISOLATE_COST = 5e7  # N^3 (prec/64)^1.6 above which a ball determinant runs in a hard-killed subprocess
 
 
@@ -54,13 +67,19 @@ class DetPoint:
     float64: float | None
     mpmath15: str | None
     note: str | None = None  # set when the point was not computed (a work bound was reached)
+    closed_sign: int | None = None  # the sign proved in closed form for every alpha > 0 (no ball: N large)
+    log10_numerical: float | None = None  # log10 |det| from the closed form in float64 (numerical)
 
     @property
     def certified(self) -> bool:
+        if self.closed_sign is not None:
+            return True
         return not self.ball.contains(0)
 
     @property
     def sign(self) -> int:
+        if self.closed_sign is not None:
+            return self.closed_sign
         if self.ball > 0:
             return 1
         if self.ball < 0:
@@ -76,6 +95,12 @@ class DetPoint:
             return float((abs(m).log() / arb(10).log()).mid())
 
     def to_json(self) -> dict:
+        if self.closed_sign is not None:
+            return {"alpha": str(self.alpha), "det": None, "prec_bits": None, "sign": self.closed_sign,
+                    "status": "sign proved by the closed form (no ball determinant above N = "
+                              f"{BALL_SWEEP_MAX_N}); |det| numerical (float64, Cauchy formula in log space)",
+                    "log10_abs_det": self.log10_numerical, "float64": self.float64, "mpmath_15_digits": None,
+                    "sign_level": "proved", "log10_abs_det_level": "numerical"}
         return {"alpha": str(self.alpha), "det": self.ball.str(10, radius=True), "prec_bits": self.prec,
                 "sign": self.sign if self.certified else None,
                 "status": ("certified sign" if self.certified else self.note if self.note
@@ -155,6 +180,54 @@ def det_point(cons: Construction, alpha: Fraction, prec: int = 128, max_prec: in
     return DetPoint(Fraction(alpha), d, p, f64, m15)
 
 
+def cauchy_log10_abs_det(cons: Construction, alpha: Fraction) -> float:
+    """log10 |det E(alpha)| from the bordered Cauchy determinant, in float64 (numerical; sigmoid, tanh; O(N^2)).
+
+    ``log |det E| = sum_j log y_j + sum_{i<k} log(x_k - x_i) + sum_{j<l} log(y_l - y_j) - sum_{i,j} log(x_i + y_j)``
+    with ``log x_i = a t_i``, ``log y_j = b + a t_j`` (j < N); tanh: ``a = 2 alpha``, ``b = 2 beta`` and
+    ``(N - 1) log 2`` more (:func:`exactloss.paper.lemma_4_3.alpha0.cauchy_alpha0`).
+    """
+    N = cons.N
+    t = np.array([float(x) for x in cons.t_in(MP(30))], dtype=float) if cons.k > 1 else \
+        np.array([float(x) for x in cons.proj1], dtype=float)
+    a, b = float(alpha), float(cons.beta)
+    extra = 0.0
+    if cons.info.family == "tanh":
+        a, b, extra = 2 * a, 2 * b, (N - 1) * math.log(2.0)
+    lx, ly = a * t, b + a * t[:N - 1]
+    total = float(ly.sum()) + extra
+    for i in range(N):  # row by row: O(N) memory
+        dx = a * (t[i] - t[:i])  # > 0
+        total += float(np.sum(lx[i] + np.log(-np.expm1(-dx))))
+        if i < N - 1:
+            total += float(np.sum(ly[i] + np.log(-np.expm1(-dx))))
+        total -= float(np.sum(np.logaddexp(lx[i], ly)))
+    return total / math.log(10.0)
+
+
+def float_view_count(N: int, n: int) -> int:
+    """How many of n closed-form sweep points also get the O(N^3) float64 LAPACK view (all up to N ~ 1000)."""
+    return max(0, min(n, max(3, int(FLOAT_VIEW_WORK // max(N, 1) ** 3))))
+
+
+def closed_form_point(cons: Construction, alpha: Fraction, sign: int, view: bool = True) -> DetPoint:
+    """A sweep point whose sign is the proved closed-form sign and whose magnitude is numerical (no ball)."""
+    budget.check("the det sweep")
+    f64 = None
+    if view:
+        with np.errstate(all="ignore"):
+            try:
+                f64 = float(np.linalg.det(cons.E(alpha, Float())))
+            except (ValueError, np.linalg.LinAlgError, FloatingPointError):
+                f64 = None
+            if f64 is not None and not math.isfinite(f64):
+                f64 = None
+    with np.errstate(all="ignore"):
+        lg = cauchy_log10_abs_det(cons, alpha)
+    return DetPoint(Fraction(alpha), arb(0, math.inf), 0, f64, None, closed_sign=int(sign),
+                    log10_numerical=lg if math.isfinite(lg) else None)
+
+
 def log_grid(lo: Any, hi: Any, n: int) -> list[Fraction]:
     """n rationals log-spaced in [lo, hi]: the ends as given (when rational), 3 significant digits between."""
     lo_q = lo if isinstance(lo, Fraction) else round_up(float(lo), 3)
@@ -171,14 +244,25 @@ def log_grid(lo: Any, hi: Any, n: int) -> list[Fraction]:
 
 
 def sweep(cons: Construction, alphas: Sequence[Fraction], prec: int = 128, max_prec: int = 4096,
-          views: bool = True, seconds: float = SWEEP_SECONDS) -> list[DetPoint]:
+          views: bool = True, seconds: float = SWEEP_SECONDS, closed_sign: int | None = None) -> list[DetPoint]:
     """det E(alpha) at every alpha of the grid (see :func:`det_point`), within ``seconds`` of CPU time:
     points past the budget are "not computed" (their ``note`` says why), never given a sign.
 
     Walks the grid from large alpha (well conditioned) to small, starting each point at the precision
     the previous one needed, so the doubling rarely restarts from scratch.
+
+    ``closed_sign``: the sign of det E proved in closed form for every alpha > 0; above
+    :data:`BALL_SWEEP_MAX_N` samples it replaces the ball determinants (:func:`closed_form_point`; the module
+    docstring says what each point then claims).  At or below that size it is ignored.
     """
     out: dict[Fraction, DetPoint] = {}
+    if closed_sign is not None and cons.N > BALL_SWEEP_MAX_N:
+        order = sorted(alphas, reverse=True)
+        nv = float_view_count(cons.N, len(order)) if views else 0
+        with_view = {order[round(i * (len(order) - 1) / max(nv - 1, 1))] for i in range(nv)} if nv else set()
+        for a in progress.iterate(order, f"det E(alpha) sweep (closed form), N = {cons.N}"):
+            out[a] = closed_form_point(cons, a, closed_sign, a in with_view)
+        return [out[a] for a in alphas]
     p = prec
     stop: str | None = None
     try:
