@@ -140,6 +140,16 @@ def _bounded_ball_det(cons: Construction, alpha: Fraction, p: int) -> arb:
         return arb(arf((m, e)), arf((rm, re_)))
 
 
+def float64_det(cons: Construction, alpha: Fraction) -> float | None:
+    """LAPACK's float64 det E(alpha), the view beside the certified value (no guarantee); None if not finite."""
+    with np.errstate(all="ignore"):
+        try:
+            f64 = float(np.linalg.det(cons.E(alpha, Float())))
+        except (ValueError, np.linalg.LinAlgError, FloatingPointError):
+            return None
+    return f64 if math.isfinite(f64) else None
+
+
 def det_point(cons: Construction, alpha: Fraction, prec: int = 128, max_prec: int = 4096,
               views: bool = True) -> DetPoint:
     """det E(alpha) in ball arithmetic, doubling the precision until its sign is certified (or ``max_prec``).
@@ -162,13 +172,7 @@ def det_point(cons: Construction, alpha: Fraction, prec: int = 128, max_prec: in
         p *= 2
     f64 = m15 = None
     if views:
-        with np.errstate(all="ignore"):
-            try:
-                f64 = float(np.linalg.det(cons.E(alpha, Float())))
-            except (ValueError, np.linalg.LinAlgError, FloatingPointError):
-                f64 = None
-            if f64 is not None and not math.isfinite(f64):
-                f64 = None
+        f64 = float64_det(cons, alpha)
         if cons.N <= MPMATH_MAX_N:
             M = MP(15)
             E = cons.E(alpha, M)
@@ -213,15 +217,7 @@ def float_view_count(N: int, n: int) -> int:
 def closed_form_point(cons: Construction, alpha: Fraction, sign: int, view: bool = True) -> DetPoint:
     """A sweep point whose sign is the proved closed-form sign and whose magnitude is numerical (no ball)."""
     budget.check("the det sweep")
-    f64 = None
-    if view:
-        with np.errstate(all="ignore"):
-            try:
-                f64 = float(np.linalg.det(cons.E(alpha, Float())))
-            except (ValueError, np.linalg.LinAlgError, FloatingPointError):
-                f64 = None
-            if f64 is not None and not math.isfinite(f64):
-                f64 = None
+    f64 = float64_det(cons, alpha) if view else None
     with np.errstate(all="ignore"):
         lg = cauchy_log10_abs_det(cons, alpha)
     return DetPoint(Fraction(alpha), arb(0, math.inf), 0, f64, None, closed_sign=int(sign),
