@@ -514,16 +514,3 @@ def end_expr(e: sp.Expr, var: sp.Symbol, side: int) -> sp.Expr | None:
         return None
     p = ps[-1] if side > 0 else ps[0]
     return p.expr if p.defined else None
-
-
-def finite_endpoints(e: sp.Expr, var: sp.Symbol) -> list[sp.Expr] | None:
-    """The junction points of ``e`` (finite endpoints of its pieces), or None if not decomposable."""
-    ps = pieces(to_sympy(e), var)
-    if ps is None:
-        return None
-    pts = []
-    for p in ps:
-        for x in (p.lo, p.hi):
-            if x not in (oo, -oo) and not any(cmp(x, y) == 0 for y in pts):
-                pts.append(x)
-    return pts

@@ -4,19 +4,10 @@ import json
 
 import pytest
 
-import exactloss as xl
 from exactloss.surfaces import report
 from exactloss.errors import FileFormatError
 from exactloss.evidence import FORMAT_VERSION, Result, Verdict
 from tests.cli_helpers import GOOD_RECORD as GOOD, write_file as _write
-
-
-@pytest.fixture(scope="module")
-def saved(tmp_path_factory):
-    r = xl.check("lemma-2.1", widths="2,2,1", samples=2)
-    path = tmp_path_factory.mktemp("saved") / "lemma21.json"
-    path.write_text(json.dumps(r.to_json(), indent=2))
-    return r, path
 
 
 def _rich():

@@ -4,17 +4,8 @@ import json
 
 import pytest
 
-import exactloss as xl
 from exactloss.surfaces import cli
 from tests.cli_helpers import GOOD_RECORD as GOOD, write_file as _write
-
-
-@pytest.fixture(scope="module")
-def saved(tmp_path_factory):
-    r = xl.check("lemma-2.1", widths="2,2,1", samples=2)
-    path = tmp_path_factory.mktemp("saved") / "lemma21.json"
-    path.write_text(json.dumps(r.to_json(), indent=2))
-    return r, path
 
 
 def test_explain_command_prints_the_saved_explanation(saved, capsys):
