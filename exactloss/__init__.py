@@ -63,7 +63,7 @@ _EXPORTS = {
     "UnknownNameError": "errors",
     "Result": "evidence", "Verdict": "evidence", "at_least": "evidence",
     "load_data": "net.files", "load_parameters": "net.files", "save_data": "net.files", "save_parameters": "net.files",
-    "loss": "net.losses",
+    "loss": "net.losses", "from_torch": "net.frameworks",
     "Network": "net.network", "Parameters": "net.network", "random_data": "net.network",
     "MP": "arith.systems", "Ball": "arith.systems", "Exact": "arith.systems", "Float": "arith.systems", "Symbolic": "arith.systems",
     "system": "arith.systems",

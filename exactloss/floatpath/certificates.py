@@ -32,7 +32,10 @@ where ``|I - C|_ii <= up(|fl(C_ii - 1)|)`` (L1), the row sums of ``|I - C|`` and
 ``|A|`` are bounded by (L2), and ``|R| v`` for the bound ``v >= |A| 1`` by (L3)
 (``|R||A| 1 <= |R| v`` as ``|R| >= 0``).  Columns likewise, with ``(1^T |R|) |A|``.
 Only ``fl(R A)`` costs ``O(n^3)``; every bound is ``O(n^2)`` and is formed in row
-blocks so that memory stays at about two ``n x n`` matrices (``A`` and ``R``).
+blocks so that memory stays at about two ``n x n`` matrices (``A`` and ``R``); from ``n = 4096`` on the
+blocks have 512 rows (:func:`residual_block`: ``dgemm`` on a few dozen rows runs at half speed), which
+is 1/32 of ``A`` per block temporary at ``n = 16384``.  The blocking changes no bound: each is a rigorous
+bound of the same exact quantity whatever rows ``dgemm`` sees at once.
 
 Rectangular ``N x n`` matrices (``n >= N``, :func:`full_row_rank_float`): ``N`` columns are chosen by LU
 with partial pivoting on ``M^T`` (BLAS-3; pivoted QR, :func:`exactloss.net.rank.choose_columns`, as a
@@ -161,6 +164,15 @@ def check_matrix(A: Any, what: str) -> np.ndarray:
 # ---------------------------------------------------------------------------
 
 
+def residual_block(n: int) -> int:
+    """Rows per block of ``fl(R A)`` in :func:`residual_bounds`: about 4 MiB per block temporary for
+    ``n < 4096`` (memory stays near two ``n x n`` matrices), and 512 rows from ``n = 4096`` on, where
+    4 MiB would be a few dozen rows and ``dgemm`` with so few rows runs at half speed (a block
+    temporary is then ``512 n`` floats: 64 MiB at ``n = 16384``, 1/32 of one ``n x n`` matrix)."""
+    n = max(int(n), 1)
+    return 512 if n >= 4096 else max(16, (1 << 19) // n)
+
+
 def residual_bounds(A: np.ndarray, R: np.ndarray, block: int | None = None) -> dict:
     """Rigorous upper bounds of ``||I - R A||_inf``, ``||I - R A||_1``, ``||R||_inf``, ``||R||_1``, ``||R||_F``.
 
@@ -168,8 +180,8 @@ def residual_bounds(A: np.ndarray, R: np.ndarray, block: int | None = None) -> d
     a time; every bound follows (L1)-(L3) (module docstring).  Also
     returns ``computed``: ``max_i sum_j |fl(I - C)_ij|`` with no rounding terms.
     """
-    if block is None:  # about 4 MiB per block temporary: memory stays near two n x n matrices
-        block = max(16, (1 << 19) // max(A.shape[0], 1))
+    if block is None:
+        block = residual_block(A.shape[0])
     block = int(block)
     with np.errstate(all="ignore"):  # overflow gives inf: a valid (useless) upper bound
         n = A.shape[0]
@@ -203,7 +215,10 @@ def residual_bounds(A: np.ndarray, R: np.ndarray, block: int | None = None) -> d
             col_IC += np.sum(Cb, axis=0)
             col_R += np.sum(absR, axis=0)
             row_R[s:e] = sum_upper(absR, 1)
-            fro_R += float(np.sum(up(absR * absR)))  # up(fl(x^2)) >= x^2 (L1)
+            sq = np.multiply(absR, absR)
+            np.nextafter(sq, np.inf, out=sq)  # up(fl(x^2)) >= x^2 (L1), in place
+            fro_R += float(np.sum(sq))
+            del sq
             del Cb, absR
         # the column sums were accumulated in float: bound the rounding of the whole accumulation (L2, n terms)
         col_IC = up(col_IC * fac)
@@ -343,8 +358,11 @@ def choose_columns_lu(M: np.ndarray) -> tuple[int, ...]:
         return tuple(range(N))
     scale = np.max(np.abs(M), axis=0)
     scale[scale == 0] = 1.0
-    T = np.ascontiguousarray((M / scale).T)  # n x N
-    lu, piv, info = lapack.dgetrf(T, overwrite_a=True)
+    S = M / scale  # N x n, C-ordered: its transpose is the Fortran-ordered n x N array LAPACK takes
+    T = S.T if S.flags.c_contiguous else np.asfortranarray(S.T)
+    del S
+    lu, piv, info = lapack.dgetrf(T, overwrite_a=True)  # in place: one copy of M in all
+    del lu, T
     perm = np.arange(n)
     for i, p in enumerate(piv[:N]):
         perm[i], perm[p] = perm[p], perm[i]

@@ -22,7 +22,8 @@ the count is reported), and class labels one-hot encoded as ``0.1``/``0.9``
 
 from __future__ import annotations
 
-from typing import Sequence
+import os
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -75,6 +76,17 @@ def one_hot(labels: Sequence[int], low: float = 0.1, high: float = 0.9) -> np.nd
     Y = np.full((len(labels), len(classes)), float(low))
     Y[np.arange(len(labels)), np.searchsorted(classes, labels)] = float(high)
     return Y
+
+
+def named_set(data: Any) -> str | None:
+    """The scikit-learn set a ``--data`` value names (``digits``, ``breast-cancer``, ...), or None for anything
+    else (a file path, an array).  An existing file of that name wins: ``--data digits`` with a file ``digits``
+    in the folder reads the file."""
+    if not isinstance(data, str) or os.path.exists(data):
+        return None
+    key = data.strip().lower().replace("-", "_")
+    key = "breast_cancer" if key == "breast" else key
+    return key if key in SKLEARN_SETS else None
 
 
 def load(name: str, samples: int | None = None, low: float = 0.1, high: float = 0.9,

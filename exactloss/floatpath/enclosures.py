@@ -19,6 +19,11 @@ degree 13 (non-negative terms: one gamma factor for all its roundings) plus the 
 ``|r|^14/14! e^|r| <= 2e-18`` (``|r| <= 0.36`` after the reduction), ``exp(r) = 1/exp(|r|)`` for
 ``r < 0``, then ``ldexp`` by ``k``.
 
+At scale (an ``N x N`` pre-activation at N = 16384 has 2^28 entries) every enclosure runs on pieces of
+:data:`CHUNK` entries (:func:`_chunked`): the dozen temporaries of a piece stay in the CPU caches (about 2.5x
+faster than whole-array temporaries) and take O(CHUNK) memory instead of a dozen copies of the array.  All the
+work is elementwise, so the values are exactly those of one whole-array call (tested).
+
 >>> import numpy as np
 >>> lo, hi = exp_enclosure(np.array([1.0]))
 >>> bool(lo[0] <= 2.718281828459045 <= hi[0])
@@ -85,7 +90,42 @@ def _exp_point(r: np.ndarray, want: str) -> np.ndarray:
     return np.where(neg, up_fast(1.0 / np.maximum(lo, ETA)), hi)
 
 
+#: entries per piece of the elementwise enclosures: a piece and its dozen temporaries stay in the CPU caches
+#: (one pass over an N x N array costs several times less than on whole-array temporaries, and the peak
+#: memory of the temporaries is O(CHUNK) instead of a dozen copies of the array).  Every enclosure is
+#: elementwise, so the values do not depend on the piece size.
+CHUNK = 1 << 14
+
+
+def _chunked(kernel: Callable[..., tuple[np.ndarray, ...]], nout: int, *arrays: Any) -> tuple[np.ndarray, ...]:
+    """``kernel`` (elementwise, ``len(arrays)`` float64 arrays of one shape in, ``nout`` out) on pieces of
+    :data:`CHUNK` entries; small arrays in one call.  The results are the ones of one call on the whole
+    arrays (elementwise operations)."""
+    arrs = [np.asarray(a, dtype=np.float64) for a in arrays]
+    shape = np.broadcast_shapes(*(a.shape for a in arrs))
+    size = int(np.prod(shape, dtype=np.int64))
+    if size <= 2 * CHUNK:
+        return kernel(*arrs)
+    flats = [np.ascontiguousarray(np.broadcast_to(a, shape)).reshape(-1) for a in arrs]
+    outs = [np.empty(size) for _ in range(nout)]
+    for s in range(0, size, CHUNK):
+        e = min(s + CHUNK, size)
+        res = kernel(*(f[s:e] for f in flats))
+        for o, r in zip(outs, res):
+            o[s:e] = r
+    return tuple(o.reshape(shape) for o in outs)
+
+
 def exp_enclosure(x: Any) -> tuple[np.ndarray, np.ndarray]:
+    """``(lo, hi)`` float arrays with ``lo <= exp(x) <= hi`` for every float ``x`` (rigorous, IEEE only),
+    elementwise (:func:`_exp_enclosure` on cache-sized pieces)."""
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim == 0:
+        return _exp_enclosure(x)
+    return _chunked(_exp_enclosure, 2, x)
+
+
+def _exp_enclosure(x: Any) -> tuple[np.ndarray, np.ndarray]:
     """``(lo, hi)`` float arrays with ``lo <= exp(x) <= hi`` for every float ``x`` (rigorous, IEEE only).
 
     ``exp(x) = 2^k exp(r)``, ``r = x - k ln 2`` enclosed with ``ln 2`` in ``[LN2_LO, LN2_HI]`` (adjacent
@@ -108,8 +148,14 @@ def exp_enclosure(x: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def sigmoid_enclosure(g: Any) -> tuple[np.ndarray, np.ndarray]:
-    """``lo <= 1/(1 + exp(-g)) <= hi`` entrywise (rigorous, IEEE only)."""
-    Elo, Ehi = exp_enclosure(-np.asarray(g, dtype=np.float64))
+    """``lo <= 1/(1 + exp(-g)) <= hi`` entrywise (rigorous, IEEE only; on cache-sized pieces)."""
+    g = np.asarray(g, dtype=np.float64)
+    return _sigmoid_enclosure(g) if g.ndim == 0 else _chunked(_sigmoid_enclosure, 2, g)
+
+
+def _sigmoid_enclosure(g: Any) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`sigmoid_enclosure` on one piece."""
+    Elo, Ehi = _exp_enclosure(-np.asarray(g, dtype=np.float64))
     with np.errstate(all="ignore"):
         lo = down_fast(1.0 / up_fast(1.0 + Ehi))
         hi = up_fast(1.0 / down_fast(1.0 + Elo))
@@ -117,9 +163,16 @@ def sigmoid_enclosure(g: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def tanh_enclosure(g: Any) -> tuple[np.ndarray, np.ndarray]:
-    """``lo <= tanh(g) <= hi`` entrywise: ``tanh|g| = (1 - E)/(1 + E)``, ``E = exp(-2|g|)`` (rigorous)."""
+    """``lo <= tanh(g) <= hi`` entrywise: ``tanh|g| = (1 - E)/(1 + E)``, ``E = exp(-2|g|)`` (rigorous; on
+    cache-sized pieces)."""
     g = np.asarray(g, dtype=np.float64)
-    Elo, Ehi = exp_enclosure(-2.0 * np.abs(g))  # 2|g| is exact
+    return _tanh_enclosure(g) if g.ndim == 0 else _chunked(_tanh_enclosure, 2, g)
+
+
+def _tanh_enclosure(g: Any) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`tanh_enclosure` on one piece."""
+    g = np.asarray(g, dtype=np.float64)
+    Elo, Ehi = _exp_enclosure(-2.0 * np.abs(g))  # 2|g| is exact
     with np.errstate(all="ignore"):
         tlo = np.maximum(down_fast(down_fast(1.0 - Ehi) / up_fast(1.0 + Ehi)), 0.0)
         thi = np.minimum(up_fast(up_fast(1.0 - Elo) / down_fast(1.0 + Elo)), 1.0)
@@ -129,6 +182,7 @@ def tanh_enclosure(g: Any) -> tuple[np.ndarray, np.ndarray]:
 
 #: activations whose float64 values are checked against rigorous enclosures (no libm assumption)
 ENCLOSURES = {"sigmoid": sigmoid_enclosure, "tanh": tanh_enclosure}
+_KERNELS = {"sigmoid": _sigmoid_enclosure, "tanh": _tanh_enclosure}  # the same, one piece at a time
 
 
 def enclosure_name(sigma: Any) -> str | None:
@@ -145,20 +199,34 @@ def enclosure_name(sigma: Any) -> str | None:
 def activation_error(name: str, G: np.ndarray, F: np.ndarray) -> np.ndarray | None:
     """Rigorous entrywise bounds of ``|F - sigma(G)|`` (``F`` the float activation of the float ``G``),
     from :data:`ENCLOSURES`; None when ``sigma`` has no enclosure here."""
-    enc = ENCLOSURES.get(name)
+    enc = _KERNELS.get(name)
     if enc is None:
         return None
-    lo, hi = enc(G)
-    with np.errstate(all="ignore"):
-        return up_fast(np.maximum(F - lo, hi - F))  # each difference rounded once: up_fast() covers it
+
+    def piece(g: np.ndarray, f: np.ndarray) -> tuple[np.ndarray]:
+        lo, hi = enc(g)
+        with np.errstate(all="ignore"):
+            return (up_fast(np.maximum(f - lo, hi - f)),)  # each difference rounded once: up_fast() covers it
+
+    if np.ndim(G) == 0 and np.ndim(F) == 0:
+        return piece(np.asarray(G, dtype=np.float64), np.asarray(F, dtype=np.float64))[0]
+    return _chunked(piece, 1, G, F)[0]
 
 
 def derivative_error(name: str, G: np.ndarray, D: np.ndarray) -> np.ndarray | None:
     """Rigorous entrywise bounds of ``|D - sigma'(G)|`` (``D`` the float derivative at the float ``G``):
     sigmoid ``s (1 - s)``, tanh ``1 - t^2`` over the enclosure of ``s``/``t``."""
-    enc = ENCLOSURES.get(name)
+    enc = _KERNELS.get(name)
     if enc is None:
         return None
+    if np.ndim(G) == 0 and np.ndim(D) == 0:
+        return _derivative_error(name, enc, np.asarray(G, dtype=np.float64), np.asarray(D, dtype=np.float64))[0]
+    return _chunked(lambda g, d: _derivative_error(name, enc, g, d), 1, G, D)[0]
+
+
+def _derivative_error(name: str, enc: Callable[[Any], tuple[np.ndarray, np.ndarray]], G: np.ndarray,
+                      D: np.ndarray) -> tuple[np.ndarray]:
+    """:func:`derivative_error` on one piece."""
     lo, hi = enc(G)
     with np.errstate(all="ignore"):
         if name == "sigmoid":  # s(1 - s) for s in [lo, hi] (all within [0, 1])
@@ -168,7 +236,7 @@ def derivative_error(name: str, G: np.ndarray, D: np.ndarray) -> np.ndarray | No
             t2lo = np.where((lo <= 0) & (hi >= 0), 0.0, down_fast(np.minimum(a, b) ** 2))
             t2hi = up_fast(np.maximum(a, b) ** 2)
             dlo, dhi = down_fast(1.0 - t2hi), up_fast(1.0 - t2lo)
-        return up_fast(np.maximum(D - dlo, dhi - D))
+        return (up_fast(np.maximum(D - dlo, dhi - D)),)
 
 
 # ---------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Reading and writing parameters and data (``.json`` and ``.npz``).
+"""Reading and writing parameters and data (``.json`` and ``.npz``; parameters also from PyTorch).
 
 Formats (Section 2's shapes: ``W_k`` is ``n_{k-1} x n_k``, ``X`` is ``N x d``):
 
@@ -9,6 +9,9 @@ Formats (Section 2's shapes: ``W_k`` is ``n_{k-1} x n_k``, ``X`` is ``N x d``):
   taken as the exact binary rationals they are; string arrays (``"-3/7"``) are
   read exactly too, which is how :func:`save_parameters` stores non-dyadic
   rationals.
+* parameters from PyTorch: a ``state_dict`` saved as ``.pt``/``.pth`` (read with
+  ``torch.load(weights_only=True)``: tensors only, never code) or ``.safetensors``
+  (:mod:`exactloss.net.frameworks`; ``pip install -e ".[torch]"``).
 
 Numbers are data of a bounded size: at most :data:`~exactloss.arith.systems.MAX_DIGITS`
 digits and decimal exponents within ``e-1000 .. e+1000`` (``"1e999999999"`` is
@@ -33,6 +36,7 @@ import numpy as np
 
 from exactloss.errors import FileFormatError
 from exactloss.evidence import jsonable
+from exactloss.net.frameworks import STATE_DICT_SUFFIXES, load_state_dict
 from exactloss.net.network import Parameters
 from exactloss.arith.systems import LIMITS, MAX_DIGITS, rational_matrix
 
@@ -100,7 +104,15 @@ def _read(path: PathLike) -> tuple[Path, Any]:
 
 
 def load_parameters(path: PathLike) -> Parameters:
-    """Read ``W_1..W_L``, ``b_1..b_L`` from a ``.json`` or ``.npz`` file (exact rationals)."""
+    """Read ``W_1..W_L``, ``b_1..b_L`` from a ``.json`` or ``.npz`` file (exact rationals), or from a saved
+    PyTorch ``state_dict`` (``.pt``/``.pth``, tensors only) or ``.safetensors`` file
+    (:func:`exactloss.net.frameworks.load_state_dict`: ``W_k = weight^T``, the floats exactly)."""
+    s = Path(path).suffix.lower()
+    if s in STATE_DICT_SUFFIXES:
+        return load_state_dict(path)
+    if s not in (".json", ".npz"):
+        raise FileFormatError(f"{path}: unknown file type {s or '(none)'} for parameters; use .json, .npz, or a "
+                              f"saved state_dict ({', '.join(STATE_DICT_SUFFIXES)})")
     p, raw = _read(path)
     if isinstance(raw, dict) and not isinstance(raw, np.lib.npyio.NpzFile) and p.suffix.lower() == ".json":
         if "W" not in raw or "b" not in raw:

@@ -212,3 +212,92 @@ def test_float_matrix_functions_refuse_entries_that_are_not_floats():
     big = np.array([[2 ** 53 + 1, 0], [0, 1]], dtype=object)
     with pytest.raises(InputError):
         verified_nonsingular(big)
+
+
+# ---------------------------------------------------------------------------
+# issue 14 (certificates at scale): the block size of fl(R A), the column choice without copies
+# ---------------------------------------------------------------------------
+
+
+def _sigma_min_mpmath(M: np.ndarray, prec: int = 200):
+    """sigma_min of the float matrix (exact binary rationals) in mpmath at ``prec`` bits (an independent
+    re-check: mpmath's SVD, sharing no code with exactloss)."""
+    import mpmath
+
+    with mpmath.workprec(prec):
+        A = mpmath.matrix([[mpmath.mpf(float(x)) for x in row] for row in M])
+        return min(mpmath.svd_r(A, compute_uv=False))
+
+
+def test_residual_block_sizes():
+    from exactloss.floatpath.certificates import residual_block
+
+    assert residual_block(1000) == 524 and residual_block(2048) == 256 and residual_block(4095) == 128
+    assert residual_block(4096) == residual_block(16384) == 512
+    assert residual_block(1) >= 16 and residual_block(0) >= 16
+
+
+@given(st.integers(2, 7), st.integers(0, 10**6), st.sampled_from([1, 2, 5, 512]),
+       st.sampled_from([0.0, 1e-300, 1e-16, 1e-12, 1e-6, 1.0]))
+def test_certificate_any_block_against_mpmath(n, seed, block, eps):
+    """Property: with any block size of fl(R A) (one row, a few, all rows at once as from n = 4096 on), a
+    certified sigma_min lower bound is below sigma_min recomputed in mpmath at 200 bits, and an exactly
+    singular matrix (an integer matrix of rank n - 1, eps = 0) is never certified."""
+    rng = np.random.default_rng(seed)
+    U = rng.integers(-3, 4, size=(n, n - 1)).astype(float)
+    V = rng.integers(-3, 4, size=(n - 1, n)).astype(float)
+    A = U @ V + eps * rng.standard_normal((n, n))  # U V exact (small integers); rank n - 1 when eps = 0
+    c = verified_nonsingular(A, block=block, estimate=False)
+    if eps == 0.0:
+        assert exact_rank(A) <= n - 1 and c.full is not True
+    if c.full:
+        assert c.level == "certified"
+        assert c.sigma_min_lower <= _sigma_min_mpmath(A)
+        b1 = residual_bounds(A, np.linalg.inv(A), block=block)
+        bn = residual_bounds(A, np.linalg.inv(A), block=n)
+        assert b1["R_inf"] == bn["R_inf"]  # a row quantity of R: free of the blocking (fl(R A) is not: dgemm
+        # may round differently for different numbers of rows, which the bound covers either way)
+
+
+@given(st.integers(2, 6), st.integers(1, 4), st.integers(0, 10**6))
+def test_choose_columns_lu_without_the_copy(N, extra, seed):
+    """choose_columns_lu (LU in place on the Fortran-ordered transpose) picks the columns of the former
+    implementation (a C-ordered copy handed to LAPACK), for C- and F-ordered inputs."""
+    from scipy.linalg import lapack
+
+    from exactloss.floatpath.certificates import choose_columns_lu
+
+    rng = np.random.default_rng(seed)
+    M = rng.standard_normal((N, N + extra))
+    M[:, rng.integers(0, N + extra)] = 0.0
+    scale = np.max(np.abs(M), axis=0)
+    scale[scale == 0] = 1.0
+    lu, piv, info = lapack.dgetrf(np.ascontiguousarray((M / scale).T), overwrite_a=True)
+    perm = np.arange(N + extra)
+    for i, p in enumerate(piv[:N]):
+        perm[i], perm[p] = perm[p], perm[i]
+    old = tuple(sorted(int(i) for i in perm[:N]))
+    M0 = M.copy()
+    assert choose_columns_lu(M) == old and choose_columns_lu(np.asfortranarray(M)) == old
+    assert np.array_equal(M, M0)  # the input is not overwritten
+
+
+@given(st.integers(3, 8), st.integers(0, 10**6))
+def test_full_row_rank_float_rank_deficient_wide_never_certified(N, seed):
+    """Adversarial (wide, the Lemma 3.5 shape N x (N + 1)): an exactly rank-deficient float matrix (integer
+    entries, rank N - 1, so no rounding anywhere) is never certified; a certified random one is true at 200 bits."""
+    rng = np.random.default_rng(seed)
+    U = rng.integers(-4, 5, size=(N, N - 1)).astype(float)
+    V = rng.integers(-4, 5, size=(N - 1, N + 1)).astype(float)
+    M = U @ V
+    assert exact_rank(M) <= N - 1
+    assert full_row_rank_float(M, ball_fallback=0, estimate=False).full is not True
+    R = rng.standard_normal((N, N + 1))
+    c = full_row_rank_float(R, ball_fallback=0, estimate=False)
+    if c.full:
+        import mpmath
+
+        with mpmath.workprec(200):
+            Rm = mpmath.matrix([[mpmath.mpf(float(x)) for x in row] for row in R])
+            smin = min(mpmath.svd_r(Rm, compute_uv=False))
+        assert c.sigma_min_lower <= smin

@@ -46,3 +46,66 @@ def test_activation_and_derivative_errors(xs):
             assert abs(mpmath.mpf(d1s[i]) - sig * (1 - sig)) <= ds[i]
             assert abs(mpmath.mpf(d1t[i]) - 1 / mpmath.cosh(x) ** 2) <= dt[i]
     assert activation_error("softplus", g, g) is None
+
+
+# ---------------------------------------------------------------------------
+# the enclosures on cache-sized pieces (issue 14): the same values as one whole-array call, and rigorous
+# ---------------------------------------------------------------------------
+
+_SPECIAL = [0.0, -0.0, 5e-324, -5e-324, 709.0, 709.78, 710.0, -745.0, -745.2, -746.0, 800.0, -800.0, 0.3466, -0.3466]
+
+
+@given(st.integers(0, 10**6), st.sampled_from([1.0, 40.0, 800.0]), st.integers(1, 5))
+def test_chunked_enclosures_equal_one_piece_and_enclose(seed, scale, rows):
+    """With small pieces (CHUNK = 7, so arrays are cut mid-row), every enclosure has exactly the values of a
+    single call on the whole array, and a sample of its entries is checked against mpmath at 60 digits."""
+    import exactloss.floatpath.enclosures as enc
+
+    rng = np.random.default_rng(seed)
+    g = rng.standard_normal((rows, 11)) * scale
+    g.flat[: min(g.size, len(_SPECIAL))] = _SPECIAL[: g.size]
+    with np.errstate(all="ignore"):
+        s, t = expit(g), np.tanh(g)
+        d1s, d1t = s * (1 - s), 1 - t * t
+
+        def all_of() -> list:
+            return [*enc.exp_enclosure(g), *enc.sigmoid_enclosure(g), *enc.tanh_enclosure(g),
+                    enc.activation_error("sigmoid", g, s), enc.activation_error("tanh", g, t),
+                    enc.derivative_error("sigmoid", g, d1s), enc.derivative_error("tanh", g, d1t)]
+
+        saved = enc.CHUNK
+        try:
+            enc.CHUNK = 1 << 30
+            whole = all_of()
+            enc.CHUNK = 7
+            pieces = all_of()
+        finally:
+            enc.CHUNK = saved
+    for a, b in zip(whole, pieces):
+        assert a.shape == g.shape and np.array_equal(a, b, equal_nan=True)
+    elo, ehi, slo, shi, tlo, thi, es, et = pieces[:8]
+    with mpmath.workdps(60):
+        for i in rng.choice(g.size, size=min(g.size, 12), replace=False):
+            v = mpmath.mpf(float(g.flat[i]))
+            assert mpmath.mpf(elo.flat[i]) <= mpmath.exp(v) <= mpmath.mpf(ehi.flat[i])
+            sig = 1 / (1 + mpmath.exp(-v))
+            assert mpmath.mpf(slo.flat[i]) <= sig <= mpmath.mpf(shi.flat[i])
+            assert mpmath.mpf(tlo.flat[i]) <= mpmath.tanh(v) <= mpmath.mpf(thi.flat[i])
+            assert abs(mpmath.mpf(float(s.flat[i])) - sig) <= mpmath.mpf(es.flat[i])
+            assert abs(mpmath.mpf(float(t.flat[i])) - mpmath.tanh(v)) <= mpmath.mpf(et.flat[i])
+
+
+def test_chunked_enclosure_of_a_wrong_activation_is_wide():
+    """Adversarial: float 'sigmoid' values that are off by 1e-9 (a wrong libm) get an error bound >= 1e-9 on
+    every piece, so no transfer can hide them."""
+    import exactloss.floatpath.enclosures as enc
+
+    g = np.linspace(-30, 30, 1000).reshape(10, 100)
+    wrong = expit(g) + 1e-9
+    saved = enc.CHUNK
+    try:
+        enc.CHUNK = 64
+        e = enc.activation_error("sigmoid", g, wrong)
+    finally:
+        enc.CHUNK = saved
+    assert np.all(e >= 1e-9)

@@ -41,3 +41,35 @@ def test_gamma_is_an_upper_bound():
         assert Fraction(gamma(n)) >= n * u / (1 - n * u)
     with pytest.raises(InputError):
         gamma(2**53)
+
+
+@given(st.lists(st.one_of(st.floats(allow_nan=False), st.sampled_from([0.0, -0.0, 5e-324, -5e-324,
+                                                                         1.7976931348623157e308])),
+                min_size=1, max_size=40))
+def test_up_fast_down_fast_in_place_path(xs):
+    """The one-buffer path of up_fast/down_fast (float64 arrays) gives the values of the formula, and they are
+    upper/lower bounds of every real number that rounds to x (x +- ulp(x)/2 covers them)."""
+    from exactloss.floatpath.rounding import ETA, down_fast, up_fast
+
+    x = np.array(xs, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        ref_up = np.fmax(x + (np.abs(x) * 2.0 ** -50 + 2 * ETA), -np.finfo(np.float64).max)
+        ref_dn = np.fmin(x - (np.abs(x) * 2.0 ** -50 + 2 * ETA), np.finfo(np.float64).max)
+        u, d = up_fast(x), down_fast(x)
+    assert np.array_equal(u, ref_up, equal_nan=True) and np.array_equal(d, ref_dn, equal_nan=True)
+    for xi, ui, di in zip(x, u, d):
+        if np.isfinite(xi) and np.isfinite(ui) and np.isfinite(di):
+            half_ulp = Fraction(float(np.spacing(abs(xi)))) / 2
+            assert Fraction(float(ui)) >= Fraction(float(xi)) + half_ulp
+            assert Fraction(float(di)) <= Fraction(float(xi)) - half_ulp
+
+
+@given(st.integers(1, 6), st.integers(1, 6), st.integers(0, 10**6))
+def test_frobenius_upper_in_place_matches_and_bounds(n, m, seed):
+    """frobenius_upper (squares formed in place) bounds the exact Frobenius norm and does not touch its input."""
+    rng = np.random.default_rng(seed)
+    D = rng.standard_normal((n, m)) * 10.0 ** rng.integers(-320, 150, size=(n, m))
+    D0 = D.copy()
+    f = frobenius_upper(D)
+    assert np.array_equal(D, D0)
+    assert Fraction(f) ** 2 >= sum(Fraction(float(x)) ** 2 for x in D.flat)

@@ -101,6 +101,7 @@ def det_figure(points: Sequence[DetPoint], limit: arb, alpha0: Fraction | None, 
     finite = [y for lo, hi in ranges for y in (lo, hi) if y is not None]
     finite += [v[1] for v in fviews + mviews if v is not None and v[1] is not None]
     finite += cys
+    finite += [p.log10_numerical for p in points if p.closed_sign is None and p.log10_numerical is not None]
     with Ball(64).scope():
         lim = _log10(abs(limit)) if limit.rad().is_finite() else None
     if lim is not None:
@@ -129,6 +130,11 @@ def det_figure(points: Sequence[DetPoint], limit: arb, alpha0: Fraction | None, 
         if vx:
             top.plot(vx, vy, marker, color=colour, ms=8, mew=2 if marker == "x" else 1.5,
                      mfc="none", ls="none", label=label, zorder=4)
+    nums = [p for p in points if p.alpha > 0 and p.closed_sign is None and not p.ball.rad().is_finite()
+            and p.log10_numerical is not None]  # large N, no closed form: float64 slogdet only
+    if nums:
+        top.plot([float(p.alpha) for p in nums], [p.log10_numerical for p in nums], "x-", color=FLOAT, ms=8,
+                 mew=2, zorder=3, label="float64 slogdet (no guarantee; no ball above N = 128)")
     if cxs:
         top.plot(cxs, cys, "o-", color=BALL, ms=6, zorder=3,
                  label="closed form (Cauchy) in float64: |det| numerical, sign proved")
@@ -148,9 +154,12 @@ def det_figure(points: Sequence[DetPoint], limit: arb, alpha0: Fraction | None, 
         top.axhline(floor, color="0.6", lw=0.8)
     top.set_ylim(floor - pad / 2, hi_y + pad)
     style_axes(top, ylabel=r"$\log_{10}\,|\det E(\alpha)|$")
-    if xs or cxs:
+    if xs or cxs or nums:
         top.set_xscale("log")
     _sign_panel(bottom, xs, pts, fviews, mviews)
+    if nums:
+        bottom.plot([float(p.alpha) for p in nums if p.sign_numerical is not None],
+                    [p.sign_numerical for p in nums if p.sign_numerical is not None], "x", color=FLOAT, ms=8, mew=2)
     if closed:
         bottom.plot([float(p.alpha) for p in closed], [p.closed_sign for p in closed], "o", color=BALL, ms=6)
     style_axes(bottom, xlabel=r"$\alpha$", ylabel=r"sign of $\det E(\alpha)$")

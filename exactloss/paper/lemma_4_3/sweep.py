@@ -22,8 +22,11 @@ that proved sign (det E is continuous and non-zero on (0, inf), so it keeps the 
 (O(N^2), labelled ``log10_abs_det_level = "numerical"``; ``det`` and ``prec_bits`` are ``None``: no
 enclosure).  The float64 LAPACK determinant beside it costs O(N^3), so it is shown at only
 :func:`float_view_count` points of the grid above that size.  Without a proved sign (softplus, user
-sigma) the ball sweep runs as below at every N, bounded by :data:`SWEEP_SECONDS`.  Up to
-:data:`BALL_SWEEP_MAX_N` nothing changes.
+sigma) above that size, no ball determinant either (an N x N arb LU at >= 128 bits takes tens of seconds
+at N ~ 1000, so the budget would leave every point "not computed"): :func:`numerical_point` gives float64
+``slogdet`` views at :func:`float_view_count` points, labelled numerical, sign not certified -- the
+certificates of that run are alpha_0 (:mod:`exactloss.paper.lemma_4_3.alpha0`, O(N) per trial) and the
+witness.  Up to :data:`BALL_SWEEP_MAX_N` nothing changes: ball determinants, bounded by :data:`SWEEP_SECONDS`.
 
 >>> import numpy as np
 >>> from fractions import Fraction as Q
@@ -69,6 +72,7 @@ class DetPoint:
     note: str | None = None  # set when the point was not computed (a work bound was reached)
     closed_sign: int | None = None  # the sign proved in closed form for every alpha > 0 (no ball: N large)
     log10_numerical: float | None = None  # log10 |det| from the closed form in float64 (numerical)
+    sign_numerical: int | None = None  # the float64 slogdet sign of a numerical-only point (no guarantee)
 
     @property
     def certified(self) -> bool:
@@ -101,6 +105,10 @@ class DetPoint:
                               f"{BALL_SWEEP_MAX_N}); |det| numerical (float64, Cauchy formula in log space)",
                     "log10_abs_det": self.log10_numerical, "float64": self.float64, "mpmath_15_digits": None,
                     "sign_level": "proved", "log10_abs_det_level": "numerical"}
+        if self.log10_numerical is not None or self.sign_numerical is not None:  # float64 only: no ball at all
+            return {"alpha": str(self.alpha), "det": None, "prec_bits": None, "sign": None, "status": self.note,
+                    "log10_abs_det": self.log10_numerical, "float64": self.float64, "mpmath_15_digits": None,
+                    "sign_level": None, "log10_abs_det_level": "numerical", "sign_numerical": self.sign_numerical}
         return {"alpha": str(self.alpha), "det": self.ball.str(10, radius=True), "prec_bits": self.prec,
                 "sign": self.sign if self.certified else None,
                 "status": ("certified sign" if self.certified else self.note if self.note
@@ -224,6 +232,24 @@ def closed_form_point(cons: Construction, alpha: Fraction, sign: int, view: bool
                     log10_numerical=lg if math.isfinite(lg) else None)
 
 
+def numerical_point(cons: Construction, alpha: Fraction) -> DetPoint:
+    """A sweep point from float64 alone (N above :data:`BALL_SWEEP_MAX_N`, no closed-form sign): LAPACK's
+    ``slogdet`` of the float64 ``E(alpha)`` gives ``log10 |det|`` and a sign, both **numerical** (no ball: the
+    point's sign is not certified, ``certified`` is False)."""
+    budget.check("the det sweep")
+    with np.errstate(all="ignore"):
+        try:
+            sgn, logabs = np.linalg.slogdet(cons.E(alpha, Float()))
+        except (ValueError, np.linalg.LinAlgError, FloatingPointError):
+            sgn, logabs = 0.0, -math.inf
+    lg = float(logabs) / math.log(10.0) if sgn != 0 and math.isfinite(logabs) else None
+    f64 = float(sgn) * 10.0 ** lg if lg is not None and -300 < lg < 300 else None
+    sign = int(sgn) if lg is not None else None
+    return DetPoint(Fraction(alpha), arb(0, math.inf), 0, f64, None,
+                    note=f"numerical only: float64 slogdet (N = {cons.N} > {BALL_SWEEP_MAX_N}, no closed-form sign; "
+                         "no ball determinant)", log10_numerical=lg, sign_numerical=sign)
+
+
 def log_grid(lo: Any, hi: Any, n: int) -> list[Fraction]:
     """n rationals log-spaced in [lo, hi]: the ends as given (when rational), 3 significant digits between."""
     lo_q = lo if isinstance(lo, Fraction) else round_up(float(lo), 3)
@@ -258,6 +284,17 @@ def sweep(cons: Construction, alphas: Sequence[Fraction], prec: int = 128, max_p
         with_view = {order[round(i * (len(order) - 1) / max(nv - 1, 1))] for i in range(nv)} if nv else set()
         for a in progress.iterate(order, f"det E(alpha) sweep (closed form), N = {cons.N}"):
             out[a] = closed_form_point(cons, a, closed_sign, a in with_view)
+        return [out[a] for a in alphas]
+    if closed_sign is None and cons.N > BALL_SWEEP_MAX_N:
+        # no closed form and N x N ball LUs at >= 128 bits cost tens of seconds each: float64 views only,
+        # labelled numerical (alpha_0 and the witness are certified elsewhere; the sweep is the picture)
+        order = sorted(alphas, reverse=True)
+        nv = float_view_count(cons.N, len(order)) if views else 0
+        with_view = {order[round(i * (len(order) - 1) / max(nv - 1, 1))] for i in range(nv)} if nv else set()
+        for a in progress.iterate(order, f"det E(alpha) sweep (float64, numerical), N = {cons.N}"):
+            out[a] = numerical_point(cons, a) if a in with_view else _not_computed(
+                a, 0, f"N = {cons.N} > {BALL_SWEEP_MAX_N} without a closed-form sign: float64 views at "
+                      f"{nv} of {len(order)} points only")
         return [out[a] for a in alphas]
     p = prec
     stop: str | None = None

@@ -13,6 +13,7 @@ from flint import arb
 from exactloss.paper.lemma_4_3.figure import det_figure
 from exactloss.paper.lemma_4_3.replay import lemma_4_3
 from exactloss.paper.lemma_4_3.sweep import BALL_SWEEP_MAX_N, DetPoint
+from tests.tolerance import close
 
 
 @pytest.mark.parametrize("act", ["sigmoid", "tanh"])
@@ -33,12 +34,37 @@ def test_large_n_closed_form_sweep(act: str) -> None:
         assert "numerical" in p["status"] and "proved" in p["status"]
 
 
-def test_no_closed_form_keeps_ball_sweep() -> None:
-    # softplus has no closed form: its sweep points stay ball points (certified or not computed), never numerical
-    r = lemma_4_3(samples=BALL_SWEEP_MAX_N + 2, dim=1, activation="softplus", sweep_points=1, exact=False)
+def test_no_closed_form_above_threshold_is_numerical_only() -> None:
+    """softplus has no closed form: above the threshold its sweep points are float64 views, labelled numerical,
+    their sign never certified; the verdict rests on the certified alpha_0 alone."""
+    N = BALL_SWEEP_MAX_N + 2
+    r = lemma_4_3(samples=N, dim=1, activation="softplus", sweep_points=3, exact=False)
+    assert r.holds is True and r.level == "certified" and r.details["alpha0_level"] == "certified"
     for p in r.details["sweep"]:
-        assert "sign_level" not in p
-        assert p["status"] == "certified sign" or p["sign"] is None
+        assert p["sign"] is None and p["sign_level"] is None and p["det"] is None
+        assert p["log10_abs_det_level"] == "numerical" and "numerical" in p["status"]
+    # independent re-check of one magnitude: the same E(alpha) in 256-bit ball arithmetic
+    from exactloss.arith.systems import Ball
+    from exactloss.paper.lemma_4_3.construction import build
+    from exactloss.paper.lemma_4_3.replay import sample_points
+    from flint import arb_mat
+    p = r.details["sweep"][-1]
+    cons = build(sample_points(N, 1), f"1,{N - 1}", 1, "softplus")
+    S = Ball(256)
+    with S.scope():
+        d = arb_mat(cons.E(Fraction(p["alpha"]), S).tolist()).det()
+        ref = float((abs(d).log() / arb(10).log()).mid())
+    assert d > 0 and p["sign_numerical"] == 1
+    assert close(p["log10_abs_det"], ref, rtol=1e-9)
+
+
+def test_numerical_points_are_never_certified() -> None:
+    from exactloss.paper.lemma_4_3.construction import build
+    from exactloss.paper.lemma_4_3.replay import sample_points
+    from exactloss.paper.lemma_4_3.sweep import numerical_point
+    N = BALL_SWEEP_MAX_N + 1
+    p = numerical_point(build(sample_points(N, 1), f"1,{N - 1}", 1, "softplus"), Fraction(1, 10))
+    assert not p.certified and p.sign == 0 and p.to_json()["sign"] is None
 
 
 def test_small_n_unchanged() -> None:
@@ -60,3 +86,42 @@ def test_large_n_figure_draws_the_closed_form_points(tmp_path) -> None:
     top = fig.axes[0]
     line = next(ln for ln in top.get_lines() if "closed form" in ln.get_label())
     assert list(line.get_ydata()) == [-10.0, -20.0, -40.0]
+
+
+def test_large_n_witness_at_layer_two_by_the_float_path() -> None:
+    """Above FLOAT_WITNESS_MIN_N the layer-2 witness is certified by the float64 forward pass with the rigorous
+    forward-error transfer (not a ball LU), and says so."""
+    from exactloss.paper.lemma_4_3.replay import FLOAT_WITNESS_MIN_N
+    N = FLOAT_WITNESS_MIN_N + 8
+    r = lemma_4_3(samples=N, dim=2, activation="sigmoid", layer=2, sweep_points=0)
+    w = r.details["witness"]["at_alpha0"]
+    rc = w["rank_certificate"]
+    assert r.holds is True and w["level"] == "certified" and w["rank"] == N
+    assert rc["full"] is True and rc["level"] == "certified" and "forward-error" in rc["path"]
+    assert rc["forward_error_F_bound"] is not None and rc["sigma_min_lower"] > 0
+    assert "exact [F_2, 1_N]" in rc["certifies"]
+
+
+def test_float_witness_undecided_is_not_certified(monkeypatch) -> None:
+    """Adversarial: when the float path cannot transfer (bound withheld), a large witness is undecided, never
+    certified from the float matrix alone."""
+    import exactloss.paper.lemma_4_3.replay as rep
+    from exactloss.floatpath import transfer
+    real = transfer.certify_layer_float
+    monkeypatch.setattr(rep, "certify_layer_float", lambda *a, **k: real(*a, forward_bound=False, **k))
+    monkeypatch.setattr(rep, "BALL_WITNESS_MAX_N", 0)
+    N = rep.FLOAT_WITNESS_MIN_N + 4
+    r = lemma_4_3(samples=N, dim=2, activation="sigmoid", layer=2, sweep_points=0)
+    w = r.details["witness"]["at_alpha0"]
+    assert w["level"] is None and w["rank"] is None and r.holds is None and r.level is None
+    assert w["rank_certificate"]["full"] is None and w["rank_certificate"]["missing"]
+
+
+def test_named_data_set_needs_no_file(tmp_path, monkeypatch) -> None:
+    pytest.importorskip("sklearn")
+    from exactloss.floatpath.datasets import named_set
+    assert named_set("breast-cancer") == "breast_cancer" and named_set("digits") == "digits"
+    assert named_set("no-such-set") is None
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "digits").write_text("{}")
+    assert named_set("digits") is None  # an existing file of that name wins
