@@ -272,7 +272,7 @@ def opt_digits(default: int = 40) -> Option:
 
 
 def opt_params() -> Option:
-    return Option("--params", "params", str, None, "parameter file (.json or .npz)")
+    return Option("--params", "params", str, None, "parameter file (.json, .npz; .pt/.pth state_dict or .safetensors with the torch extra)")
 
 
 def opt_data() -> Option:

@@ -206,6 +206,34 @@ def all_finite(x: Any) -> bool:
     return True
 
 
+def per_object(A: np.ndarray, f: Any) -> tuple[list, np.ndarray]:
+    """``(values, inverse)`` with ``f`` applied once per distinct object of the object array ``A``:
+    ``f(A.flat[i]) == values[inverse[i]]``.
+
+    Objects are told apart by identity, then by value, so a 1796 x 1796 weight matrix whose zeros and
+    repeated entries are a few objects costs a few calls of ``f`` instead of 3.2 million (the float
+    image and its rounding bound, :func:`exactloss.floatpath.rounding.conversion_error`).  ``A`` holds
+    the objects for the whole call, so their identities stay valid.
+    """
+    flat = A.ravel()
+    ids = np.fromiter(map(id, flat), dtype=np.uint64, count=flat.size)
+    uid, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+    values: list = []
+    by_value: dict = {}
+    for i in first.tolist():
+        x = flat[i]
+        try:
+            key = (type(x), x)
+            hash(key)
+        except TypeError:  # an unhashable entry (a list): refused by f itself
+            values.append(f(x))
+            continue
+        if key not in by_value:
+            by_value[key] = f(x)
+        values.append(by_value[key])
+    return values, inverse.reshape(-1)
+
+
 def _float_of(q: Fraction) -> float:
     """An exact rational as the nearest float64, refusing one beyond the float range (``float`` raises OverflowError)."""
     try:
@@ -462,7 +490,10 @@ class Float(NumberSystem):
         if A.dtype.kind == "f" and A.size and not np.all(np.isfinite(A)):
             raise DataError("float array has NaN/inf entries; remove them")
         if A.dtype == object:
-            return np.vectorize(lambda x: _float_of(parse_rational(x)), otypes=[self.dtype])(A) if A.size else A.astype(self.dtype)
+            if not A.size:
+                return A.astype(self.dtype)
+            values, inverse = per_object(A, lambda x: _float_of(parse_rational(x)))
+            return np.asarray(values, dtype=self.dtype)[inverse].reshape(A.shape)
         return A.astype(self.dtype)
 
     def ones(self, n: int) -> np.ndarray:

@@ -93,13 +93,27 @@ def activation_model(sigma: Any, activation_ulps: int | None = None) -> tuple[Ac
                            f"enclosures of {sigma.describe()} over the forward-error interval of G"), ""
 
 
+def column_gammas(W: np.ndarray) -> np.ndarray:
+    """``gamma_{m_j + 1}`` for every column j of the float ``W``, ``m_j`` = its number of non-zero entries.
+
+    The computed ``(F W)_ij + b_j`` is a sum of ``m_j`` rounded products and ``b_j``: a product with an
+    exact zero is an exact zero and adding an exact zero is exact, so in any summation order (BLAS blocks,
+    FMA) at most ``m_j`` of the additions and multiplications on a term's way to the result round
+    (Higham's argument, Section 3.1, counted on the non-zero terms only).  A sparse layer (Lemma 4.3's
+    construction: one non-zero row in a 1796-unit layer) gets ``gamma_2`` instead of ``gamma_1797``.
+    """
+    nnz = np.count_nonzero(W, axis=0)
+    table = {int(m): gamma(int(m) + 1) for m in np.unique(nnz)}
+    return np.asarray([table[int(m)] for m in nnz], dtype=np.float64)
+
+
 def layer_step(sigma: Any, F: np.ndarray, eF: np.ndarray | None, W: np.ndarray, b: np.ndarray,
                dW: np.ndarray | None, db: np.ndarray | None, model: ActivationModel,
                keep_G: bool) -> tuple[np.ndarray | None, np.ndarray, np.ndarray, np.ndarray]:
     """One layer of :func:`forward_error_bound`: ``(G~ or None, F~', e_G, e_F')`` (see its docstring)."""
     n_in = W.shape[0]
     absF, absW = np.abs(F), np.abs(W)
-    terms = [up_fast(gamma(n_in + 1) * up_fast(dot_upper(absF, absW, fast=True) + np.abs(b)))]
+    terms = [up_fast(column_gammas(W) * up_fast(dot_upper(absF, absW, fast=True) + np.abs(b)))]
     if eF is not None:
         terms.append(dot_upper(eF, absW, fast=True))
     if dW is not None:

@@ -39,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+from exactloss.arith.systems import _float_of, parse_rational, per_object
 from exactloss.errors import InputError
 
 U = 2.0 ** -53  # unit roundoff of binary64, round-to-nearest
@@ -157,12 +158,29 @@ def conversion_error(exact: Any, approx: np.ndarray) -> np.ndarray | None:
     exact = np.asarray(exact)
     if exact.dtype != object:
         return None
-    out = np.zeros(approx.shape)
+    if not exact.size:
+        return None
+    approx = np.asarray(approx, dtype=np.float64)
+    def err(x: Any) -> tuple[Fraction, float]:
+        q = parse_rational(x)
+        return q, _float_of(q)
+
+    # one exact subtraction per distinct (object, its float image): the float image is recomputed from the
+    # exact value, and each entry of approx is compared with it, so a foreign approx is still bounded exactly
+    values, inverse = per_object(exact, err)
+    fl = np.asarray([v[1] for v in values], dtype=np.float64)[inverse]
+    a = approx.ravel()
+    out = np.zeros(a.size)
     nonzero = False
-    for idx in np.ndindex(exact.shape):
-        q = Fraction(exact[idx]) if not isinstance(exact[idx], Fraction) else exact[idx]
-        diff = abs(q - Fraction(float(approx[idx])))
+    bound = [float_up(abs(q - Fraction(f))) for q, f in values]
+    same = fl == a
+    if any(bound):
+        out[same] = np.asarray(bound, dtype=np.float64)[inverse][same]
+        nonzero = True
+    for i in np.flatnonzero(~same).tolist():  # approx is not the nearest float of the exact value
+        q = values[inverse[i]][0]
+        diff = abs(q - Fraction(float(a[i])))
         if diff:
-            out[idx] = float_up(diff)
+            out[i] = float_up(diff)
             nonzero = True
-    return out if nonzero else None
+    return out.reshape(approx.shape) if nonzero else None

@@ -207,7 +207,7 @@ def common_options(default_activation: str | None = None) -> tuple[Option, ...]:
     """The command-line options of a check that runs on a point: ``--params/--data`` or ``--instance`` (with its
     widths, samples, seed and zero layer), activation, loss, number system and digits."""
     return (
-        Option("--params", "params", str, None, "parameter file (.json or .npz); with --data"),
+        Option("--params", "params", str, None, "parameter file (.json, .npz; .pt/.pth state_dict or .safetensors with the torch extra); with --data"),
         Option("--data", "data", str, None, "data file with X and Y (.json or .npz)"),
         Option("--instance", "instance", str, None, "built-in instance: " + ", ".join(INSTANCES)),
         Option("--widths", "widths", str, None, "widths of the built-in instance, e.g. 3,3,2"),

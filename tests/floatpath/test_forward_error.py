@@ -81,3 +81,30 @@ def test_linear_layer_never_certified_for_the_exact_matrix(N, seed):
     net, P, X, _ = _float_net((1, N - 1), "identity", seed=seed, N=N)
     c, info = certify_layer_float(net, P, X, 1)
     assert not c.full
+
+
+def test_column_gammas_count_only_nonzero_entries():
+    """A sparse column gets gamma_{m+1} for its m non-zero entries, and the bound still holds exactly."""
+    from fractions import Fraction
+
+    from exactloss import Network
+    from exactloss.floatpath.forward_error import column_gammas, forward_error_bound
+    from exactloss.floatpath.rounding import gamma
+    from exactloss.net.network import Parameters
+
+    W = np.zeros((50, 3))
+    W[0, 0] = 1.0
+    W[:, 2] = 1.0
+    assert list(column_gammas(W)) == [gamma(2), gamma(1), gamma(51)]
+    # one non-zero row in a wide layer (Lemma 4.3's shape): the float F_1 is within the bound of the exact one
+    net = Network((50, 4), "identity")
+    Wx = np.full((50, 4), Fraction(0), dtype=object)
+    Wx[0, :] = [Fraction(1, 3), Fraction(-2, 7), Fraction(5, 11), Fraction(1, 10)]
+    P = Parameters((Wx,), (np.array([Fraction(1, 3)] * 4, dtype=object),))
+    X = np.array([[Fraction(i + 1, 7 + j) for j in range(50)] for i in range(6)], dtype=object)
+    bound, _ = forward_error_bound(net, P, X, 1)
+    Xf = X.astype(float)
+    Ff = Xf @ Wx.astype(float) + np.array([1 / 3] * 4)
+    exact = X.dot(Wx) + P.b[0]
+    err = max(abs(Fraction(float(f)) - e) for f, e in zip(Ff.ravel(), exact.ravel()))
+    assert err <= Fraction(bound)

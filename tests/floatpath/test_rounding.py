@@ -73,3 +73,25 @@ def test_frobenius_upper_in_place_matches_and_bounds(n, m, seed):
     f = frobenius_upper(D)
     assert np.array_equal(D, D0)
     assert Fraction(f) ** 2 >= sum(Fraction(float(x)) ** 2 for x in D.flat)
+
+
+def test_conversion_error_per_distinct_object_is_exact():
+    """The deduplicated conversion bound equals the entrywise exact one, also for a foreign float image."""
+    from fractions import Fraction
+
+    from exactloss.arith.systems import Float, per_object
+    from exactloss.floatpath.rounding import conversion_error
+
+    third = Fraction(1, 3)
+    A = np.array([[third, Fraction(0), third], ["0.1", 3, Fraction(0)]], dtype=object)
+    values, inverse = per_object(A, lambda x: str(x))
+    assert [values[i] for i in inverse] == [str(x) for x in A.ravel()]
+    f = Float().array(A)
+    assert f.tolist() == [[1 / 3, 0.0, 1 / 3], [0.1, 3.0, 0.0]]
+    e = conversion_error(A, f)
+    for x, fx, ex in zip(A.ravel(), f.ravel(), e.ravel()):
+        d = abs(Fraction(x) - Fraction(float(fx)))
+        assert Fraction(float(ex)) >= d and (d == 0) == (ex == 0)
+    g = f.copy()
+    g[0, 2] = 0.25  # not the nearest float of 1/3: bounded from the exact value, not from a cached image
+    assert Fraction(float(conversion_error(A, g)[0, 2])) >= abs(third - Fraction(1, 4))

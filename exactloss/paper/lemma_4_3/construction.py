@@ -278,9 +278,10 @@ class Construction:
         else:
             with Ball(128).scope():
                 tj = [_dyadic(x).limit_denominator(10**12) for x in self.t_in(Ball(128))]
+        column = [(r, -alpha * Fraction(ar)) for r, ar in enumerate(a) if ar]  # the zeros stay Fraction(0)
         for j in range(self.N - 1):
-            for r, ar in enumerate(a):
-                W[r, j] = -alpha * ar
+            for r, w in column:
+                W[r, j] = w
             b[j] = alpha * tj[j] + self.beta
         Ws.append(W)
         bs.append(b)

@@ -19,7 +19,7 @@ from exactloss.surfaces import html as report_html
 
 
 def _certify_args(p: Any) -> None:
-    p.add_argument("--params", required=True, help="parameter file (.json or .npz)")
+    p.add_argument("--params", required=True, help="parameter file (.json, .npz; .pt/.pth state_dict or .safetensors with the torch extra)")
     p.add_argument("--data", required=True, help="data file (.json or .npz) with X and Y")
     p.add_argument("--activation", default=DEFAULT_ACTIVATION,
                    help=f"activation (default: {DEFAULT_ACTIVATION}, as for check NAME --params/--data)")

@@ -16,7 +16,7 @@ from exactloss.registry import register_command
 
 
 def _grad_args(p: Any) -> None:
-    p.add_argument("--params", required=True, help="parameter file (.json or .npz)")
+    p.add_argument("--params", required=True, help="parameter file (.json, .npz; .pt/.pth state_dict or .safetensors with the torch extra)")
     p.add_argument("--data", required=True, help="data file (.json or .npz) with X and Y")
     p.add_argument("--activation", default="sigmoid", help="activation (default: sigmoid)")
     p.add_argument("--loss", default="squared", help="loss (default: squared)")

@@ -15,7 +15,7 @@ from exactloss.registry import register_command
 
 
 def _rank_args(p: Any) -> None:
-    p.add_argument("--params", required=True, help="parameter file (.json or .npz)")
+    p.add_argument("--params", required=True, help="parameter file (.json, .npz; .pt/.pth state_dict or .safetensors with the torch extra)")
     p.add_argument("--data", required=True, help="data file (.json or .npz) with X")
     p.add_argument("--layer", type=int, default=None, help="k: certify rank [F_k, 1_N] = N")
     p.add_argument("--weights", type=int, default=None, help="l: certify rank W_l = n_l instead")
