@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from exactloss.arith.systems import _float_of, parse_rational, per_object
+from exactloss.arith.systems import Float, parse_rational, per_object
 from exactloss.errors import InputError
 
 U = 2.0 ** -53  # unit roundoff of binary64, round-to-nearest
@@ -163,7 +163,7 @@ def conversion_error(exact: Any, approx: np.ndarray) -> np.ndarray | None:
     approx = np.asarray(approx, dtype=np.float64)
     def err(x: Any) -> tuple[Fraction, float]:
         q = parse_rational(x)
-        return q, _float_of(q)
+        return q, float(Float().scalar(q))  # refuses a value beyond the float64 range
 
     # one exact subtraction per distinct (object, its float image): the float image is recomputed from the
     # exact value, and each entry of approx is compared with it, so a foreign approx is still bounded exactly
