@@ -35,6 +35,7 @@ scale:
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, fields, replace
 from typing import Any, Sequence
 
@@ -47,6 +48,7 @@ from exactloss.floatpath.rounding import conversion_error
 from exactloss.net import hessian
 from exactloss.net.activations import activation
 from exactloss.net.backprop import backprop
+from exactloss.net.losses import loss as _loss
 from exactloss.net.network import Network, Parameters
 
 FLOAT = Float()
@@ -294,18 +296,31 @@ def hvp(net: Network, P: Parameters, X: Any, Y: Any, loss: Any, V: Any, layers: 
 
 
 def gradients_and_hvp(net: Network, P: Parameters, X: Any, Y: Any, loss: Any, V: Any,
-                      layers: Sequence[int] | None = None, block: int | None = None) -> tuple[FloatGradients, Any]:
+                      layers: Sequence[int] | None = None, block: int | None = None,
+                      kernel: bool | None = None) -> tuple[FloatGradients, Any]:
     """Lemma 2.1's gradients and one Hessian-vector product from one pass per row block.
 
-    Each block builds one :class:`exactloss.net.hessian.SecondOrder` (whose primal
-    pass *is* :func:`exactloss.net.backprop.backprop`) and reads the gradients off
-    it, so the forward and backward passes are not repeated for the HVP.
+    For the catalogue activations sigmoid, tanh and softplus with the squared loss
+    (``kernel=None``, the default) a dedicated float64 kernel (:func:`_kernel_block`)
+    evaluates the very formulas of :class:`exactloss.net.hessian.SecondOrder` and
+    :func:`exactloss.net.backprop.backprop` with fused matrix products and
+    preallocated buffers; anything else (``kernel=False``, user activations, other
+    losses) goes through the generic code: each block builds one
+    :class:`exactloss.net.hessian.SecondOrder` (whose primal pass *is*
+    :func:`exactloss.net.backprop.backprop`) and reads the gradients off it, so the
+    forward and backward passes are not repeated for the HVP.
     """
     Pf, Xf, Yf = _float_inputs(net, P, X, Y)
     N = Xf.shape[0]
     ls = hessian.chosen_layers(net, layers)
     flat = isinstance(V, np.ndarray) and V.ndim == 1
     pairs = hessian.unflatten(net, V, ls) if flat else list(V)
+    act = _kernel_activation(net, loss) if kernel is not False else None
+    if kernel and act is None:
+        raise InputError("kernel=True: the float64 kernel covers sigmoid, tanh and softplus with the squared loss only")
+    if act is not None:
+        g, total = _kernel_gradients_and_hvp(act, Pf, Xf, Yf, pairs, ls, block)
+        return g, (hessian.flatten(total) if flat else total)
     block = block or default_block(max(net.widths))
     phi = 0.0
     gW = [np.zeros(w.shape) for w in Pf.W]
@@ -322,6 +337,265 @@ def gradients_and_hvp(net: Network, P: Parameters, X: Any, Y: Any, loss: Any, V:
         total = h if total is None else _tree_add(total, h)
         nb += 1
     return FloatGradients(phi, tuple(gW), tuple(gb), nb), (hessian.flatten(total) if flat else total)
+
+
+# ---------------------------------------------------------------------------
+# the dedicated float64 kernel: gradients + one HVP, catalogue activations, squared loss
+# ---------------------------------------------------------------------------
+
+
+def _kernel_activation(net: Network, loss: Any) -> tuple[str, float] | None:
+    """``(name, alpha)`` when the float64 kernel covers ``net``'s activation with ``loss``, else None.
+
+    Covered: the catalogue's sigmoid, tanh and softplus (any alpha) -- recognised by name *and* expression,
+    so a user function that merely borrows a name is not -- with the catalogue's squared loss ``a^2``."""
+    try:
+        ell = _loss(loss)
+    except Exception:
+        return None
+    if ell.generic or ell.name != "squared" or ell.expr != _loss("squared").expr:
+        return None
+    sigma = net.activation
+    if sigma.generic or sigma.name not in ("sigmoid", "tanh", "softplus"):
+        return None
+    try:
+        ref = activation(sigma.name, **dict(sigma.params))
+    except Exception:
+        return None
+    if ref.expr != sigma.expr:
+        return None
+    return sigma.name, float(sigma.params.get("alpha", 1))
+
+
+def _kernel_block_size(widths: Sequence[int]) -> int:
+    """Rows per block of the kernel: :func:`default_block` of the widest layer (16 MiB per ``block x width``
+    buffer; about a dozen such buffers live)."""
+    return default_block(max(int(w) for w in widths))
+
+
+def _threads() -> int:
+    """Threads for the elementwise work of the kernel (NumPy ufuncs release the GIL): ``OMP_NUM_THREADS``
+    when set, else the CPUs this process may use; at most 8."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        cpus = os.cpu_count() or 1
+    try:
+        want = int(os.environ.get("OMP_NUM_THREADS") or cpus)
+    except ValueError:
+        want = cpus
+    return max(1, min(want, cpus, 8))
+
+
+_POOL: dict[int, Any] = {}
+_CHUNK = 1 << 15  # elements per row chunk of one elementwise buffer (256 KiB of float64)
+
+
+def _by_rows(fn: Any, m: int, width: int) -> None:
+    """``fn(r0, r1)`` over the rows ``0..m`` -- in equal row chunks on a thread pool when the work is large
+    (the elementwise passes are memory-bound and single-threaded in NumPy), else in one call."""
+    t = _threads()
+    step = max(1, _CHUNK // max(int(width), 1))  # rows per chunk: the chained passes stay in cache
+
+    def run(r0: int, r1: int) -> None:
+        for a in range(r0, r1, step):
+            fn(a, min(a + step, r1))
+
+    if t == 1 or m < 2 * t or m * width < (1 << 16):
+        run(0, m)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = _POOL.get(t)
+    if pool is None:
+        pool = _POOL[t] = ThreadPoolExecutor(max_workers=t, thread_name_prefix="exactloss-fastpath")
+    cuts = [m * i // t for i in range(t + 1)]
+    for f in [pool.submit(run, cuts[i], cuts[i + 1]) for i in range(t)]:
+        f.result()
+
+
+def _activate(name: str, alpha: float, G: np.ndarray, F: np.ndarray, DS: np.ndarray, Q: np.ndarray) -> None:
+    """``F = sigma(G)``, ``DS = sigma'(G)``, ``Q = sigma''(G) / sigma'(G)`` in place (G may be overwritten).
+
+    sigmoid: ``s``, ``s(1 - s)``, ``1 - 2s``; tanh: ``t``, ``1 - t^2``, ``-2t``; softplus(alpha):
+    ``log(1 + e^{alpha G})/alpha``, ``s = expit(alpha G)``, ``alpha (1 - s)`` (so ``DS * Q = sigma''``)."""
+    with np.errstate(over="ignore", under="ignore"):
+        if name == "sigmoid":
+            # 1/(1 + e^{-G}): a few ulps, like scipy's expit, at about half its cost (SIMD exp)
+            np.negative(G, out=F)
+            np.exp(F, out=F)
+            F += 1.0
+            np.reciprocal(F, out=F)
+            np.multiply(F, F, out=DS)
+            np.subtract(F, DS, out=DS)
+            np.multiply(F, -2.0, out=Q)
+            Q += 1.0
+        elif name == "tanh":
+            np.tanh(G, out=F)
+            np.multiply(F, F, out=DS)
+            np.subtract(1.0, DS, out=DS)
+            np.multiply(F, -2.0, out=Q)
+        else:  # softplus
+            if alpha != 1.0:
+                G *= alpha
+            np.negative(G, out=DS)
+            np.exp(DS, out=DS)
+            DS += 1.0
+            np.reciprocal(DS, out=DS)
+            np.logaddexp(0.0, G, out=F)
+            np.subtract(1.0, DS, out=Q)
+            if alpha != 1.0:
+                F /= alpha
+                Q *= alpha
+
+
+def _kernel_gradients_and_hvp(act: tuple[str, float], P: Parameters, X: np.ndarray, Y: np.ndarray,
+                              pairs: Sequence[tuple[Any, Any]], ls: Sequence[int],
+                              block: int | None) -> tuple[FloatGradients, list[tuple[np.ndarray, np.ndarray]]]:
+    """Gradients (Lemma 2.1) and ``H_S v`` (the R-operator of :mod:`exactloss.net.hessian`) in float64.
+
+    The formulas are :class:`exactloss.net.hessian.SecondOrder`'s with ``l = a^2`` (``l' = 2a``, ``l'' = 2``)
+    and ``sigma'' = sigma' o Q`` (:func:`_activate`); layers outside ``ls`` have direction 0.  What is fused:
+
+    * biases ride in the products: ``[X, 1] [[W_1, V_W1], [b_1, V_b1]]`` gives ``G_1`` and ``R{G_1}`` at once;
+      above, ``[F_{k-1}, 1, R{F_{k-1}}]`` lives in one buffer, ``G_k = [F_{k-1}, 1] [W_k; b_k]`` and
+      ``R{G_k} = [F_{k-1}, 1, R{F_{k-1}}] [V_Wk; V_bk; W_k]``;
+    * ``[Delta_k, R{Delta_k}]`` lives in one buffer: ``[F_{k-1}, 1]^T [Delta_k, R{Delta_k}]`` gives the
+      gradient, the bias gradient and two of the three HVP terms in one product, and
+      ``R{Delta_{k+1}} W_{k+1}^T + Delta_{k+1} V_{W_{k+1}}^T = [Delta_{k+1}, R{Delta_{k+1}}] [V_W^T; W^T]``;
+    * every block reuses one set of preallocated buffers (``out=`` everywhere).
+    """
+    name, alpha = act
+    L = len(P.W)
+    widths = [X.shape[1]] + [w.shape[1] for w in P.W]
+    VW = [np.zeros((widths[k - 1], widths[k])) for k in range(1, L + 1)]
+    Vb = [np.zeros(widths[k]) for k in range(1, L + 1)]
+    if len(pairs) != len(ls):
+        raise ShapeError(f"direction has {len(pairs)} layer block(s) but layers {list(ls)} were chosen")
+    for l, (a, b) in zip(ls, pairs):
+        a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+        want = (widths[l - 1], widths[l])
+        if a.shape != want or b.shape != (want[1],):
+            raise ShapeError(f"direction for layer {l}: shapes {a.shape}, {b.shape} but W_{l}, b_{l} are {want}, "
+                             f"({want[1]},)")
+        VW[l - 1], Vb[l - 1] = a, b
+    W, b = list(P.W), list(P.b)
+    # stacked operands, once per call
+    first = np.empty((widths[0] + 1, 2 * widths[1]))          # [[W_1, V_W1], [b_1, V_b1]]
+    first[:-1, :widths[1]], first[:-1, widths[1]:] = W[0], VW[0]
+    first[-1, :widths[1]], first[-1, widths[1]:] = b[0], Vb[0]
+    Waug = [None] + [np.vstack([W[k], b[k][None, :]]) for k in range(1, L)]              # [W_k; b_k]
+    Mfwd = [None] + [np.vstack([VW[k], Vb[k][None, :], W[k]]) for k in range(1, L)]     # [V_Wk; V_bk; W_k]
+    WT = [np.ascontiguousarray(W[k].T) for k in range(L)]
+    Mbwd = [np.vstack([VW[k].T, W[k].T]) for k in range(L)]                                # [V_W^T; W^T]
+    N = X.shape[0]
+    blk = max(1, min(int(block or _kernel_block_size(widths)), N))
+    # buffers (0-based layer index j = k - 1)
+    XA = np.empty((blk, widths[0] + 1))
+    GG1 = np.empty((blk, 2 * widths[1]))
+    FF = [np.empty((blk, 2 * widths[k] + 1)) for k in range(1, L + 1)]  # [F_k, 1, R{F_k}]
+    for j, A in enumerate(FF):
+        A[:, widths[j + 1]] = 1.0
+    Gb = [None] + [np.empty((blk, widths[k])) for k in range(2, L + 1)]
+    RGb = [None] + [np.empty((blk, widths[k])) for k in range(2, L + 1)]
+    DS = [np.empty((blk, widths[k])) for k in range(1, L + 1)]
+    Q = [np.empty((blk, widths[k])) for k in range(1, L + 1)]
+    DD = [np.empty((blk, 2 * widths[k])) for k in range(1, L + 1)]     # [Delta_k, R{Delta_k}]
+    UP = [np.empty((blk, widths[k])) for k in range(1, L + 1)]
+    BK = [np.empty((blk, widths[k])) for k in range(1, L + 1)]
+    acc = [np.zeros((widths[k - 1] + 1, 2 * widths[k])) for k in range(1, L + 1)]   # [[gW, HW], [gb, Hb]]
+    accR = [None] + [np.zeros((widths[k - 1], widths[k])) for k in range(2, L + 1)]  # R{F_{k-1}}^T Delta_k
+    tmp = [np.empty_like(a) for a in acc]
+    tmpR = [None if a is None else np.empty_like(a) for a in accR]
+    phi = 0.0
+    nb = 0
+    for s in range(0, N, blk):
+        e = min(s + blk, N)
+        m = e - s
+        xa = XA[:m]
+        xa[:, :-1] = X[s:e]
+        xa[:, -1] = 1.0
+        # forward and R-forward
+        for j in range(L):
+            n = widths[j + 1]
+            F, RF = FF[j][:m, :n], FF[j][:m, n + 1:]
+            if j == 0:
+                gg = GG1[:m]
+                np.matmul(xa, first, out=gg)
+                G, RG = gg[:, :n], gg[:, n:]
+            else:
+                G, RG = Gb[j][:m], RGb[j][:m]
+                low = FF[j - 1][:m]
+                np.matmul(low[:, :widths[j] + 1], Waug[j], out=G)
+                np.matmul(low, Mfwd[j], out=RG)
+
+            def fwd(r0: int, r1: int, G=G, RG=RG, F=F, RF=RF, ds=DS[j], q=Q[j]) -> None:
+                _activate(name, alpha, G[r0:r1], F[r0:r1], ds[r0:r1], q[r0:r1])
+                np.multiply(ds[r0:r1], RG[r0:r1], out=RF[r0:r1])
+
+            _by_rows(fwd, m, n)
+        # top: R = F_L - Y, Delta_L = 2 R o sigma', R{Delta_L} = 2 R{F_L} o sigma' + Delta_L o Q o R{G_L}
+        j = L - 1
+        n = widths[L]
+        F, RF = FF[j][:m, :n], FF[j][:m, n + 1:]
+        RG = GG1[:m, n:] if L == 1 else RGb[j][:m]
+        D, RD = DD[j][:m, :n], DD[j][:m, n:]
+        R = UP[j][:m]
+        np.subtract(F, Y[s:e], out=R)
+        phi += float(np.vdot(R, R))
+        np.multiply(R, DS[j][:m], out=D)
+        D *= 2.0
+        np.multiply(RF, DS[j][:m], out=RD)
+        RD *= 2.0
+        t = BK[j][:m]
+        np.multiply(D, Q[j][:m], out=t)
+        t *= RG
+        RD += t
+        # backward and R-backward
+        for j in range(L - 2, -1, -1):
+            n = widths[j + 1]
+            up, back = UP[j][:m], BK[j][:m]
+            above = DD[j + 1][:m]
+            np.matmul(above[:, :widths[j + 2]], WT[j + 1], out=up)       # Delta_{k+1} W_{k+1}^T
+            np.matmul(above, Mbwd[j + 1], out=back)                       # R{Delta} W^T + Delta V_W^T
+            RG = GG1[:m, n:] if j == 0 else RGb[j][:m]
+            D, RD = DD[j][:m, :n], DD[j][:m, n:]
+
+            def bwd(r0: int, r1: int, up=up, back=back, RG=RG, D=D, RD=RD, ds=DS[j], q=Q[j]) -> None:
+                u, d, rd, dsr = up[r0:r1], D[r0:r1], RD[r0:r1], ds[r0:r1]
+                np.multiply(u, dsr, out=d)
+                np.multiply(back[r0:r1], dsr, out=rd)
+                np.multiply(d, q[r0:r1], out=u)
+                u *= RG[r0:r1]
+                rd += u
+
+            _by_rows(bwd, m, n)
+        # accumulate [[gW, HW], [gb, Hb]] += [F_{k-1}, 1]^T [Delta_k, R{Delta_k}];  HW += R{F_{k-1}}^T Delta_k
+        for j in range(L):
+            low = xa if j == 0 else FF[j - 1][:m, :widths[j] + 1]
+            target = acc[j] if nb == 0 else tmp[j]
+            np.matmul(low.T, DD[j][:m], out=target)
+            if nb:
+                acc[j] += target
+            if j:
+                targetR = accR[j] if nb == 0 else tmpR[j]
+                np.matmul(FF[j - 1][:m, widths[j] + 1:].T, DD[j][:m, :widths[j + 1]], out=targetR)
+                if nb:
+                    accR[j] += targetR
+        nb += 1
+    gW, gb, out = [], [], []
+    for j in range(L):
+        n = widths[j + 1]
+        gW.append(acc[j][:-1, :n].copy())
+        gb.append(acc[j][-1, :n].copy())
+    for l in ls:
+        j = l - 1
+        n = widths[l]
+        HW = acc[j][:-1, n:].copy()
+        if j:
+            HW += accR[j]
+        out.append((HW, acc[j][-1, n:].copy()))
+    return FloatGradients(phi, tuple(gW), tuple(gb), nb), out
 
 
 def _tree_add(a: Any, b: Any) -> Any:

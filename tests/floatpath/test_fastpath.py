@@ -11,7 +11,7 @@ from exactloss import Network, Parameters
 from exactloss.net.backprop import backprop
 from exactloss.errors import InputError, ShapeError
 from exactloss.floatpath.fastpath import (FLOAT, batched_forward, batched_layer_with_ones, float_parameters, gradients,
-                                          hvp, layer_with_ones, progress_bar)
+                                          gradients_and_hvp, hvp, layer_with_ones, progress_bar)
 from exactloss.net import hessian
 from exactloss.net.network import random_data
 from exactloss.arith.systems import Ball
@@ -109,3 +109,56 @@ def test_float_parameters_rounding():
     assert Fraction(float(rnd["W"][0][0, 0])) >= abs(Fraction(1, 3) - Fraction(float(Pf.W[0][0, 0])))
     assert rnd["b"][0][1] == 0.0
     assert float_parameters(Parameters.from_lists(W=[[[1, 2]]], b=[[0, 1]]))[1]["W"][0] is None
+
+
+# --- the float64 kernel of gradients_and_hvp (catalogue activations, squared loss) --------------------------
+
+
+def _kernel_case(widths, act, N, seed=0):
+    net, P, X, Y = _float_net(widths, act, N=N)
+    return net, P, X, Y, np.random.default_rng(seed).standard_normal(hessian.block_size(net))
+
+
+@pytest.mark.parametrize("act", ["sigmoid", "tanh", "softplus", "softplus:alpha=2"])
+@pytest.mark.parametrize("widths", [(3, 6), (3, 7, 4), (2, 6, 5, 3)])
+def test_kernel_equals_generic_path_and_lemma_2_1(act, widths):
+    """The kernel's gradients and HVP are Lemma 2.1's backprop and the R-operator of net.hessian, to float64."""
+    net, P, X, Y, v = _kernel_case(widths, act, N=13)
+    gk, hk = gradients_and_hvp(net, P, X, Y, "squared", v, block=5)
+    gg, hg = gradients_and_hvp(net, P, X, Y, "squared", v, kernel=False)
+    ref = backprop(net, P, X, Y, "squared", FLOAT)
+    assert close(gk.phi, ref.phi) and close(gg.phi, ref.phi)
+    for a, b in zip(gk.grad_W + gk.grad_b, ref.grad_W + ref.grad_b):
+        assert close(a, b)
+    assert close(hk, hg)
+    assert close(hk, hessian.hvp(net, P, X, Y, "squared", v, FLOAT))
+    assert gk.blocks == 3
+
+
+def test_kernel_layer_subsets_pairs_and_threads():
+    """Directions on some layers only, given as (V_W, V_b) pairs, over a block large enough for the thread pool."""
+    net, P, X, Y = _float_net((4, 260, 3, 2), "tanh", N=300)
+    p2 = hessian.block_size(net, [2, 3])
+    v = np.random.default_rng(4).standard_normal(p2)
+    pairs = hessian.unflatten(net, v, [2, 3])
+    out = gradients_and_hvp(net, P, X, Y, "squared", pairs, layers=[2, 3])[1]
+    ref = hessian.hvp(net, P, X, Y, "squared", pairs, FLOAT, layers=[2, 3])
+    for (a, b), (c, d) in zip(out, ref):
+        assert close(a, c) and close(b, d)
+    flat = gradients_and_hvp(net, P, X, Y, "squared", v, layers=[2, 3], block=64)[1]
+    assert close(flat, hessian.flatten(ref))
+
+
+def test_kernel_refuses_or_steps_aside():
+    net, P, X, Y, v = _kernel_case((3, 5, 2), "sigmoid", N=6)
+    with pytest.raises(InputError, match="squared loss only"):
+        gradients_and_hvp(net, P, X, Y, "cauchy", v, kernel=True)
+    # another loss goes through the generic code, with the same answer as the symbolic R-operator
+    assert close(gradients_and_hvp(net, P, X, Y, "cauchy", v)[1], hessian.hvp(net, P, X, Y, "cauchy", v, FLOAT))
+    # a formula that only looks like a catalogue member is not taken by the kernel
+    odd = Network((3, 5, 2), "1/(1+exp(-2*t))")
+    with pytest.raises(InputError):
+        gradients_and_hvp(odd, P, X, Y, "squared", v, kernel=True)
+    assert close(gradients_and_hvp(odd, P, X, Y, "squared", v)[1], hessian.hvp(odd, P, X, Y, "squared", v, FLOAT))
+    with pytest.raises(ShapeError):
+        gradients_and_hvp(net, P, X, Y, "squared", [(np.zeros((2, 2)), np.zeros(2))], layers=[1])
