@@ -28,7 +28,7 @@ NOT_RUN = {
     "pytest": "the test suite itself (this file is part of it)",
 }
 # `pip install -e ".[EXTRA]" && rest`: the package is installed; `rest` runs when the extra's modules import.
-EXTRAS = {"": (), "test": ("pytest",), "data": ("sklearn",)}
+EXTRAS = {"": (), "test": ("pytest",), "data": ("sklearn",), "torch": ("torch", "safetensors")}
 WIDE_COMMANDS = ("exactloss certify", "exactloss assumptions", "exactloss check list", "exactloss check all")
 EXITS = re.compile(r"#\s*exits\s+(\d+)")
 TIMING = re.compile(r"^\(\d+(\.\d+)? s\)$")
