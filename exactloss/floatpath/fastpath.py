@@ -388,6 +388,8 @@ def _threads() -> int:
 
 
 _POOL: dict[int, Any] = {}
+if hasattr(os, "register_at_fork"):  # a forked child (verify's replays) has none of the parent's threads
+    os.register_at_fork(after_in_child=_POOL.clear)
 _CHUNK = 1 << 15  # elements per row chunk of one elementwise buffer (256 KiB of float64)
 
 

@@ -162,3 +162,29 @@ def test_kernel_refuses_or_steps_aside():
     assert close(gradients_and_hvp(odd, P, X, Y, "squared", v)[1], hessian.hvp(odd, P, X, Y, "squared", v, FLOAT))
     with pytest.raises(ShapeError):
         gradients_and_hvp(net, P, X, Y, "squared", [(np.zeros((2, 2)), np.zeros(2))], layers=[1])
+
+
+def test_kernel_thread_pool_survives_fork():
+    """A pool made before a fork is not reused in the child (its threads do not exist there: a hang)."""
+    import os
+
+    if not hasattr(os, "fork"):
+        pytest.skip("needs fork")
+    net, P, X, Y = _float_net((4, 300, 2), "sigmoid", N=400)
+    v = np.random.default_rng(0).standard_normal(hessian.block_size(net))
+    ref = gradients_and_hvp(net, P, X, Y, "squared", v)[1]  # creates the pool (block 400 x 300 >= 2^16)
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        try:
+            out = gradients_and_hvp(net, P, X, Y, "squared", v)[1]
+            os.write(w, b"1" if np.array_equal(out, ref) else b"0")
+        finally:
+            os._exit(0)
+    os.close(w)
+    import select
+
+    ready, _, _ = select.select([r], [], [], 60)
+    got = os.read(r, 1) if ready else b""
+    os.waitpid(pid, 0) if ready else (os.kill(pid, 9), os.waitpid(pid, 0))
+    assert got == b"1"
