@@ -177,9 +177,7 @@ def test_breast_cancer_full_sigmoid_layer_2():
     """The README's line `check lemma-4.3 --data breast-cancer --layer 2`: certified, never proved, because the
     layer-2 witness rests on the float64 forward pass with a rigorous forward-error bound (not exact arithmetic)."""
     X = _breast_cancer()
-    t0 = time.process_time()
-    r = lemma_4_3(data=X, activation="sigmoid", layer=2)
-    assert time.process_time() - t0 < 2 * LIMIT
+    r = lemma_4_3(data=X, activation="sigmoid", layer=2)  # its time is a benchmark's (README), not asserted here
     assert r.holds is True and r.level == "certified"
     w = r.details["witness"]["at_alpha0"]
     assert w["level"] == "certified" and w["rank"] == 569
