@@ -174,11 +174,11 @@ def test_guarded_sympy_call_ends_undecided():
 
 @pytest.mark.slow
 def test_breast_cancer_full_sigmoid_layer_2():
-    """The README's line `check lemma-4.3 --data breast-cancer --layer 2`: certified, never proved, because the
-    layer-2 witness rests on the float64 forward pass with a rigorous forward-error bound (not exact arithmetic)."""
+    """The README's line `check lemma-4.3 --data breast-cancer --layer 2`: proved -- the layer-2 witness is a
+    bordered Cauchy matrix, its rank proved from the witness parameters in exact arithmetic (cauchy_witness)."""
     X = _breast_cancer()
     r = lemma_4_3(data=X, activation="sigmoid", layer=2)  # its time is a benchmark's (README), not asserted here
-    assert r.holds is True and r.level == "certified"
+    assert r.holds is True and r.level == "proved"
     w = r.details["witness"]["at_alpha0"]
-    assert w["level"] == "certified" and w["rank"] == 569
+    assert w["level"] == "proved" and w["rank"] == 569 and w["by_closed_form"]["route"] == "bordered Cauchy determinant"
     _no_claim_in_undecided(r)

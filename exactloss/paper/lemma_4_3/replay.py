@@ -33,6 +33,7 @@ from exactloss.net.figures import DEFAULT_DPI, check_dpi, image_path
 from exactloss.net.files import as_data, output_path, save_parameters
 from exactloss.net.rank import certify_full_row_rank, with_ones
 from exactloss.paper.lemma_4_3.alpha0 import Alpha0, cauchy_alpha0, certify_alpha0
+from exactloss.paper.lemma_4_3.cauchy_witness import cauchy_witness
 from exactloss.paper.lemma_4_3.construction import Construction, build
 from exactloss.paper.lemma_4_3.exact_alpha0 import exact_alpha0
 from exactloss.paper.lemma_4_3.figure import det_figure
@@ -90,7 +91,9 @@ def witness_certificate(cons: Construction, alpha: Fraction, a0: Alpha0 | None, 
 
     k = 1: the witness *is* the family at alpha, and the first N-1 units with the
     ones column form E(alpha) (rows permuted), so an alpha_0 certificate with
-    ``alpha >= alpha_0`` already gives the rank at its level.  Independently (and
+    ``alpha >= alpha_0`` already gives the rank at its level.  k > 1, sigmoid and tanh: the witness is a
+    bordered Cauchy matrix, its rank proved from the parameters by
+    :func:`exactloss.paper.lemma_4_3.cauchy_witness.cauchy_witness`.  Independently (and
     always for k > 1, whose biases are rational approximations), the forward pass
     in ball arithmetic and :func:`exactloss.net.rank.certify_full_row_rank` certify it; above
     :data:`FLOAT_WITNESS_MIN_N` samples the float64 forward pass certifies it first
@@ -106,6 +109,11 @@ def witness_certificate(cons: Construction, alpha: Fraction, a0: Alpha0 | None, 
         out["by_alpha0"] = {"level": a0.level, "reason": f"alpha = {alpha} >= alpha_0 = {a0.alpha0}: the first "
                             f"{cons.N - 1} units and 1_N form E(alpha), non-singular by the alpha_0 certificate"}
         levels.append(a0.level)
+    if cons.k > 1:  # sigmoid, tanh: proved in closed form from the parameters themselves (bordered Cauchy)
+        cw = cauchy_witness(cons, alpha, P)
+        if cw["holds"]:
+            out["by_closed_form"] = cw
+            levels.append(cw["level"])
     if independent or not levels:
         X = cons.X
         fc = None
@@ -204,7 +212,7 @@ def lemma_4_3(samples: int = 8, dim: int = 1, activation: str = "sigmoid", data:
     sign = cons.limit_sign()  # refuses when unknown (build already did)
     # the witness: at alpha_0 (or the certified one when alpha_0 = 0 means "every alpha > 0") and at a given alpha
     a_w = best.alpha0 if best.alpha0 else (cert.alpha0 or Fraction(1))
-    indep = (N <= 256 or cons.k > 1) if independent is None else bool(independent)
+    indep = (N <= 256) if independent is None else bool(independent)  # k > 1 without a closed form: always
     wit = {"at_alpha0": witness_certificate(cons, a_w, best, indep)}
     if a_user is not None:
         wit["at_alpha"] = witness_certificate(cons, a_user, best, True)

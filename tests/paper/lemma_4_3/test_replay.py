@@ -107,10 +107,19 @@ def test_npz_witness(tmp_path):
     assert r.holds and load_parameters(tmp_path / "w.npz").widths == (1, 3)
 
 
-def test_layer_k_witness_certified():
+def test_layer_k_witness_proved_by_the_closed_form_and_certified_by_balls():
+    """tanh at layer 3: the bordered Cauchy determinant proves the witness; the ball rank still cross-checks it."""
     r = lemma_4_3(samples=6, dim=2, layer=3, widths="2,1,2,5", sweep_points=2, activation="tanh")
-    assert r.holds and r.level == "certified"
-    assert r.details["witness"]["at_alpha0"]["rank_certificate"]["full"] is True
+    assert r.holds and r.level == "proved"
+    w = r.details["witness"]["at_alpha0"]
+    assert w["by_closed_form"]["level"] == "proved" and w["rank_certificate"]["full"] is True
+
+
+def test_layer_k_witness_without_a_closed_form_stays_certified():
+    r = lemma_4_3(samples=6, dim=2, layer=2, sweep_points=2, activation="softplus")
+    w = r.details["witness"]["at_alpha0"]
+    assert r.holds and r.level == "certified" and "by_closed_form" not in w
+    assert w["rank_certificate"]["full"] is True
 
 
 def test_N1_N2_and_exact_width():

@@ -88,15 +88,19 @@ def test_large_n_figure_draws_the_closed_form_points(tmp_path) -> None:
     assert list(line.get_ydata()) == [-10.0, -20.0, -40.0]
 
 
-def test_large_n_witness_at_layer_two_by_the_float_path() -> None:
+@pytest.mark.parametrize("act", ["atan(t)", "sigmoid"])
+def test_large_n_witness_at_layer_two_by_the_float_path(act) -> None:
     """Above FLOAT_WITNESS_MIN_N the layer-2 witness is certified by the float64 forward pass with the rigorous
-    forward-error transfer (not a ball LU), and says so."""
+    forward-error transfer (not a ball LU), and says so; for sigmoid the closed form proves it as well (and the
+    level is the better of the two), for a user sigma (atan) the float path is the certificate."""
     from exactloss.paper.lemma_4_3.replay import FLOAT_WITNESS_MIN_N
     N = FLOAT_WITNESS_MIN_N + 8
-    r = lemma_4_3(samples=N, dim=2, activation="sigmoid", layer=2, sweep_points=0)
+    r = lemma_4_3(samples=N, dim=2, activation=act, layer=2, sweep_points=0)
     w = r.details["witness"]["at_alpha0"]
     rc = w["rank_certificate"]
-    assert r.holds is True and w["level"] == "certified" and w["rank"] == N
+    want = "proved" if act == "sigmoid" else "certified"
+    assert r.holds is True and w["level"] == want and w["rank"] == N
+    assert ("by_closed_form" in w) == (act == "sigmoid")
     assert rc["full"] is True and rc["level"] == "certified" and "forward-error" in rc["path"]
     assert rc["forward_error_F_bound"] is not None and rc["sigma_min_lower"] > 0
     assert "exact [F_2, 1_N]" in rc["certifies"]
@@ -111,7 +115,7 @@ def test_float_witness_undecided_is_not_certified(monkeypatch) -> None:
     monkeypatch.setattr(rep, "certify_layer_float", lambda *a, **k: real(*a, forward_bound=False, **k))
     monkeypatch.setattr(rep, "BALL_WITNESS_MAX_N", 0)
     N = rep.FLOAT_WITNESS_MIN_N + 4
-    r = lemma_4_3(samples=N, dim=2, activation="sigmoid", layer=2, sweep_points=0)
+    r = lemma_4_3(samples=N, dim=2, activation="atan(t)", layer=2, sweep_points=0)  # no closed form
     w = r.details["witness"]["at_alpha0"]
     assert w["level"] is None and w["rank"] is None and r.holds is None and r.level is None
     assert w["rank_certificate"]["full"] is None and w["rank_certificate"]["missing"]
