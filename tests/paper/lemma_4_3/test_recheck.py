@@ -60,3 +60,58 @@ def test_lemma_4_3_witness_with_rank_drop_is_caught(lemma_4_3_softplus):
 def test_lemma_4_3_sigmoid_every_alpha():
     v = verify(xl.check("lemma-4.3", samples=6, dim=1).to_json())
     assert v.holds is True
+
+
+def test_undecided_probe_is_neither_confirmation_nor_refutation():
+    """A det E ball that contains 0 at the precision tried is "not certified", never "zero": the probe is listed
+    as undecided and the verification neither fails on it nor counts it (issue 14: |det E(1/10)| ~ 1e-27823 at
+    N = 569 made `verify` reject a correct record)."""
+    from fractions import Fraction as Q
+
+    import numpy as np
+
+    from exactloss.arith.systems import Ball
+    from exactloss.paper.lemma_4_3 import recheck
+    from exactloss.paper.lemma_4_3.construction import build
+
+    cons = build(np.array([[Q(i)] for i in range(40)], dtype=object), activation="sigmoid")
+    steps = []
+    recheck._determinant_signs(cons, [Q(1, 10), Q(100)], True, Ball(24), 24, steps)
+    by = {s.claim: s for s in steps}
+    assert [s.holds for s in steps] == [True, None]
+    assert "100" in steps[0].claim and "1/10" in steps[1].claim and "not certified non-zero" in steps[1].reason
+    assert steps[1].level is None and by  # no level for an undecided probe
+
+
+def test_probes_move_to_the_witness_alpha_at_scale():
+    from fractions import Fraction as Q
+
+    import numpy as np
+
+    from exactloss.paper.lemma_4_3 import recheck
+    from exactloss.paper.lemma_4_3.construction import build
+
+    d = {"alpha0_for_every_positive_alpha": True, "witness": {"at_alpha0": {"alpha": "5000"}}}
+    base = [Q(1, 10), Q(1), Q(10)]
+    big = build(np.array([[Q(i)] for i in range(recheck.PROBE_MAX_N + 1)], dtype=object), activation="sigmoid")
+    small = build(np.array([[Q(i)] for i in range(6)], dtype=object), activation="sigmoid")
+    assert recheck._probes_at_scale(big, d, base) == [Q(5000), Q(50000)]
+    assert recheck._probes_at_scale(small, d, base) == base
+    assert recheck._probes_at_scale(big, {**d, "witness": {"at_alpha0": {"alpha": "x"}}}, base) == base
+    assert recheck._probes_at_scale(big, {**d, "alpha0_for_every_positive_alpha": False}, base) == base
+
+
+@pytest.mark.slow
+def test_a_record_above_the_probe_size_verifies_and_a_wrong_sign_still_fails():
+    """N = 160 sigmoid: verify confirms it (probes at the witness alpha); a tampered witness is still caught."""
+    rec = xl.check("lemma-4.3", samples=160, dim=2).to_json()
+    v = verify(rec)
+    assert v.holds is True, v.reason
+
+    def edit(d):
+        P = d["witness"]["at_alpha0"]["parameters"]
+        for row in P["W"][0]:
+            row[1] = row[0]
+        P["b"][0][1] = P["b"][0][0]
+
+    assert verify(_tampered(rec, edit)).holds is False
