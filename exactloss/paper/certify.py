@@ -140,9 +140,23 @@ def _certify_float(net: Any, P: Any, X: Any, Y: Any, ell: Any, layer: int | None
     N = int(X.shape[0])
     k = layer if layer is not None else max(range(1, net.L), key=lambda q: (net.widths[q], -q))
     g = backprop(net, P, X, Y, ell, F)
-    cert, info = certify_layer_float(net, P, X, k)
+    # the squared loss's certified bound certifies s_k = sigma_min of the exact [F_k, 1_N] itself (O(N^3)); its
+    # rank fact is reused, and the separate rank certificate runs only when that one did not decide
+    rq = lemma_3_5_float(net, P, X, Y, k) if ell.name == "squared" else None
+    s_key = f"s_{k} = sigma_min([F_{k}, 1_N]) (lower)"
+    # ... but only when the bound is about the given numbers: for inputs that are not float64 numbers (1/3) its
+    # factors are about the float64-rounded inputs, and the rank of the exact matrix at the given ones needs the
+    # conversion error that certify_layer_float counts
+    exact_inputs = rq is not None and rq.details.get("inputs_rounded") == []
+    s_k = ((rq.details or {}).get("factors") or {}).get(s_key) if exact_inputs else None
+    if s_k is not None:
+        rank = {"full": True, "level": "certified", "certifies": rq.details.get("certifies"), "sigma_min_lower": s_k}
+    else:
+        cert, info = certify_layer_float(net, P, X, k)
+        rank = {"full": cert.full, "level": cert.level, "certifies": info.get("certifies"),
+                "sigma_min_lower": cert.sigma_min_lower if cert.full else None}
     gnorm = float(np.sqrt(np.sum(g.grad_W[k] ** 2) + np.sum(g.grad_b[k] ** 2)))
-    denom = cert.sigma_min_lower if cert.full else None
+    denom = rank["sigma_min_lower"]
     ms = []
     for l in range(k + 1, net.L + 1):
         m = float(np.min(np.abs(net.activation.d(F, g.forward.G[l - 1]))))
@@ -159,14 +173,13 @@ def _certify_float(net: Any, P: Any, X: Any, Y: Any, ell: Any, layer: int | None
         # every factor with rigorous float64 error bounds (exactloss.paper.lemma_3_5.at_scale.lemma_3_5_float); its statement is
         # about the float64 numbers, so it certifies the user's point only when every input is a float64 exactly
         dyadic = all(float(x) == x for A in (*P.W, *P.b, X, Y) for x in np.asarray(A, dtype=object).flat)
-        rq = lemma_3_5_float(net, P, X, Y, k)
         if rq.holds and rq.details.get("loss_bound") is not None:
             if dyadic:
                 loss_bound, bound_level = float(rq.details["loss_bound"]), rq.level
             else:
                 note = " (certified only for the float64-rounded inputs: the given rationals are not float64 numbers)"
-    checks = [{"check": f"rank([F_{k}, 1_N]) = N", "holds": cert.full, "level": cert.level,
-               "certifies": info.get("certifies")},
+    checks = [{"check": f"rank([F_{k}, 1_N]) = N", "holds": rank["full"], "level": rank["level"],
+               "certifies": rank["certifies"]},
               {"check": "lemma-3.5 (quantitative), float", "holds": loss_bound is not None, "level": bound_level,
                "loss_bound": loss_bound}]
     if bound_level == "certified":
@@ -178,7 +191,7 @@ def _certify_float(net: Any, P: Any, X: Any, Y: Any, ell: Any, layer: int | None
     return Result("certify", loss_bound is not None, "numerical" if loss_bound is not None else None,
                   "which of the paper's results apply at this point (float64 path)",
                   (f"numerical: Phi <= {loss_bound:.6g} (gradient norm and sigma' in float64, not rigorous; the rank "
-                   f"factor is {cert.level}){note}; use --numbers ball for a certified bound") if loss_bound is not None else
+                   f"factor is {rank['level']}){note}; use --numbers ball for a certified bound") if loss_bound is not None else
                   "condition (1) not certified in float64: no bound",
                   {"widths": list(net.widths), "N": N}, {"checks": checks, "loss_bound": loss_bound,
                                                          "Phi_float": float(g.phi)})
