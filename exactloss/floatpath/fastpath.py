@@ -319,7 +319,7 @@ def gradients_and_hvp(net: Network, P: Parameters, X: Any, Y: Any, loss: Any, V:
     if kernel and act is None:
         raise InputError("kernel=True: the float64 kernel covers sigmoid, tanh and softplus with the squared loss only")
     if act is not None:
-        g, total = _kernel_gradients_and_hvp(act, Pf, Xf, Yf, pairs, ls, block)
+        g, total = _kernel_gradients_and_hvp(act, net, Pf, Xf, Yf, pairs, ls, block)
         return g, (hessian.flatten(total) if flat else total)
     block = block or default_block(max(net.widths))
     phi = 0.0
@@ -365,12 +365,6 @@ def _kernel_activation(net: Network, loss: Any) -> tuple[str, float] | None:
     if ref.expr != sigma.expr:
         return None
     return sigma.name, float(sigma.params.get("alpha", 1))
-
-
-def _kernel_block_size(widths: Sequence[int]) -> int:
-    """Rows per block of the kernel: :func:`default_block` of the widest layer (16 MiB per ``block x width``
-    buffer; about a dozen such buffers live)."""
-    return default_block(max(int(w) for w in widths))
 
 
 def _threads() -> int:
@@ -451,7 +445,7 @@ def _activate(name: str, alpha: float, G: np.ndarray, F: np.ndarray, DS: np.ndar
                 Q *= alpha
 
 
-def _kernel_gradients_and_hvp(act: tuple[str, float], P: Parameters, X: np.ndarray, Y: np.ndarray,
+def _kernel_gradients_and_hvp(act: tuple[str, float], net: Network, P: Parameters, X: np.ndarray, Y: np.ndarray,
                               pairs: Sequence[tuple[Any, Any]], ls: Sequence[int],
                               block: int | None) -> tuple[FloatGradients, list[tuple[np.ndarray, np.ndarray]]]:
     """Gradients (Lemma 2.1) and ``H_S v`` (the R-operator of :mod:`exactloss.net.hessian`) in float64.
@@ -472,15 +466,8 @@ def _kernel_gradients_and_hvp(act: tuple[str, float], P: Parameters, X: np.ndarr
     widths = [X.shape[1]] + [w.shape[1] for w in P.W]
     VW = [np.zeros((widths[k - 1], widths[k])) for k in range(1, L + 1)]
     Vb = [np.zeros(widths[k]) for k in range(1, L + 1)]
-    if len(pairs) != len(ls):
-        raise ShapeError(f"direction has {len(pairs)} layer block(s) but layers {list(ls)} were chosen")
-    for l, (a, b) in zip(ls, pairs):
-        a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-        want = (widths[l - 1], widths[l])
-        if a.shape != want or b.shape != (want[1],):
-            raise ShapeError(f"direction for layer {l}: shapes {a.shape}, {b.shape} but W_{l}, b_{l} are {want}, "
-                             f"({want[1]},)")
-        VW[l - 1], Vb[l - 1] = a, b
+    for l, a, b in hessian.direction_blocks(net, pairs, ls):
+        VW[l - 1], Vb[l - 1] = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     W, b = list(P.W), list(P.b)
     # stacked operands, once per call
     first = np.empty((widths[0] + 1, 2 * widths[1]))          # [[W_1, V_W1], [b_1, V_b1]]
@@ -491,7 +478,7 @@ def _kernel_gradients_and_hvp(act: tuple[str, float], P: Parameters, X: np.ndarr
     WT = [np.ascontiguousarray(W[k].T) for k in range(L)]
     Mbwd = [np.vstack([VW[k].T, W[k].T]) for k in range(L)]                                # [V_W^T; W^T]
     N = X.shape[0]
-    blk = max(1, min(int(block or _kernel_block_size(widths)), N))
+    blk = max(1, min(int(block or default_block(max(widths))), N))
     # buffers (0-based layer index j = k - 1)
     XA = np.empty((blk, widths[0] + 1))
     GG1 = np.empty((blk, 2 * widths[1]))

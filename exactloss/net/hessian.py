@@ -99,6 +99,21 @@ def unflatten(net: Network, v: np.ndarray, layers: Sequence[int] | None = None) 
     return out
 
 
+def direction_blocks(net: Network, V: Sequence[tuple[Any, Any]], ls: Sequence[int]) -> list[tuple[int, Any, Any]]:
+    """``[(l, V_W_l, V_b_l) for l in ls]`` from a direction given as one ``(V_W, V_b)`` pair per chosen layer,
+    refusing a wrong number of blocks or a block whose shapes are not those of ``W_l``, ``b_l``."""
+    if len(V) != len(ls):
+        raise ShapeError(f"direction has {len(V)} layer block(s) but layers {list(ls)} were chosen")
+    out = []
+    for l, (a, b) in zip(ls, V):
+        want = (net.widths[l - 1], net.widths[l])
+        if np.shape(a) != want or np.shape(b) != (want[1],):
+            raise ShapeError(f"direction for layer {l}: shapes {np.shape(a)}, {np.shape(b)} but W_{l}, b_{l} are "
+                             f"{want}, ({want[1]},)")
+        out.append((l, a, b))
+    return out
+
+
 def flatten(pairs: Sequence[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
     """``[(W, b), ...]`` -> one flat vector in the documented order."""
     return np.concatenate([np.concatenate([W.reshape(-1), b.reshape(-1)]) for W, b in pairs])
@@ -131,14 +146,9 @@ class SecondOrder:
         net, S = self.net, self.S
         L = net.L
         ls = chosen_layers(net, layers)
-        if len(V) != len(ls):
-            raise ShapeError(f"direction has {len(V)} layer block(s) but layers {list(ls)} were chosen")
         VW: dict[int, np.ndarray] = {}
         Vb: dict[int, np.ndarray] = {}
-        for l, (a, b) in zip(ls, V):
-            want = (net.widths[l - 1], net.widths[l])
-            if a.shape != want or b.shape != (want[1],):
-                raise ShapeError(f"direction for layer {l}: shapes {a.shape}, {b.shape} but W_{l}, b_{l} are {want}, ({want[1]},)")
+        for l, a, b in direction_blocks(net, V, ls):
             VW[l], Vb[l] = S.array(a), S.array(b)
         low = ls[0]
         with S.scope():
