@@ -66,21 +66,31 @@ def load_jax():
     return jax, None
 
 
+def interleave(Ws, bs, as_float: bool = False) -> list:
+    """``[W_1, b_1, W_2, b_2, ...]`` (the peers' parameter order) from the per-layer weights and biases; with
+    ``as_float`` as contiguous float64 arrays."""
+    out = []
+    for W, b in zip(Ws, bs):
+        out += [np.ascontiguousarray(W, dtype=np.float64), np.ascontiguousarray(b, dtype=np.float64)] \
+            if as_float else [W, b]
+    return out
+
+
 def flat_params(P) -> list[np.ndarray]:
     """``[W_1, b_1, W_2, b_2, ...]`` as float64 arrays."""
-    out = []
-    for W, b in zip(P.W, P.b):
-        out += [np.asarray(W, dtype=np.float64), np.asarray(b, dtype=np.float64)]
-    return out
+    return interleave(P.W, P.b, as_float=True)
+
+
+def layer_blocks(net, v) -> list:
+    """A flat direction (or HVP) over all layers as ``[V_W1, V_b1, V_W2, ...]``."""
+    from exactloss.net import hessian
+
+    pairs = hessian.unflatten(net, v)
+    return interleave([a for a, _ in pairs], [b for _, b in pairs])
 
 
 def direction_pairs(net, v: np.ndarray) -> list[np.ndarray]:
-    from exactloss.net import hessian
-
-    out = []
-    for VW, Vb in hessian.unflatten(net, v):
-        out += [np.ascontiguousarray(VW, dtype=np.float64), np.ascontiguousarray(Vb, dtype=np.float64)]
-    return out
+    return [np.ascontiguousarray(a, dtype=np.float64) for a in layer_blocks(net, v)]
 
 
 class TorchPeer:
@@ -173,15 +183,7 @@ def exactloss_tree(net, P, X, Y, v):
     from exactloss.floatpath.fastpath import gradients_and_hvp
 
     g, h = gradients_and_hvp(net, P, X, Y, "squared", v)
-    grad = []
-    for W, b in zip(g.grad_W, g.grad_b):
-        grad += [W, b]
-    hv = []
-    from exactloss.net import hessian
-
-    for HW, Hb in hessian.unflatten(net, h):
-        hv += [HW, Hb]
-    return grad, hv
+    return interleave(g.grad_W, g.grad_b), layer_blocks(net, h)
 
 
 def max_rel(a: list[np.ndarray], b: list[np.ndarray]) -> float:
@@ -251,12 +253,7 @@ def agreement_ball() -> dict:
     B = Ball(128)
     gb = backprop(net, P, Xq, Yq, "squared", B)
     hb = hessian.hvp(net, P, Xq, Yq, "squared", vq, B)
-    ball_grad = []
-    for W, b in zip(gb.grad_W, gb.grad_b):
-        ball_grad += [W, b]
-    ball_h = []
-    for HW, Hb in hessian.unflatten(net, hb):
-        ball_h += [HW, Hb]
+    ball_grad, ball_h = interleave(gb.grad_W, gb.grad_b), layer_blocks(net, hb)
     mid = lambda A: np.vectorize(lambda x: float(x.mid()), otypes=[float])(A)  # noqa: E731
     rad = lambda A: np.vectorize(lambda x: float(x.rad()), otypes=[float])(A)  # noqa: E731
     ref = {"grad": ([mid(a) for a in ball_grad], [rad(a) for a in ball_grad]),
