@@ -271,8 +271,12 @@ def opt_digits(default: int = 40) -> Option:
     return Option("--digits", "digits", int, default, "working precision in decimal digits (ball, mpmath)")
 
 
+#: the help of every ``--params`` (checks and commands): the file formats exactloss.net.files reads
+PARAMS_HELP = "parameter file (.json, .npz; .pt/.pth state_dict or .safetensors with the torch extra)"
+
+
 def opt_params() -> Option:
-    return Option("--params", "params", str, None, "parameter file (.json, .npz; .pt/.pth state_dict or .safetensors with the torch extra)")
+    return Option("--params", "params", str, None, PARAMS_HELP)
 
 
 def opt_data() -> Option:

@@ -34,7 +34,7 @@ from exactloss.errors import InputError
 from exactloss.floatpath.training import train
 from exactloss.net.network import Network, Parameters, parse_widths, random_data
 from exactloss.net.rank import with_ones
-from exactloss.registry import Option, opt_activation, opt_digits, opt_loss, opt_seed
+from exactloss.registry import PARAMS_HELP, Option, opt_activation, opt_digits, opt_loss, opt_seed
 
 # ---------------------------------------------------------------------------
 # instances where exact critical points exist
@@ -207,7 +207,7 @@ def common_options(default_activation: str | None = None) -> tuple[Option, ...]:
     """The command-line options of a check that runs on a point: ``--params/--data`` or ``--instance`` (with its
     widths, samples, seed and zero layer), activation, loss, number system and digits."""
     return (
-        Option("--params", "params", str, None, "parameter file (.json, .npz; .pt/.pth state_dict or .safetensors with the torch extra); with --data"),
+        Option("--params", "params", str, None, PARAMS_HELP + "; with --data"),
         Option("--data", "data", str, None, "data file with X and Y (.json or .npz)"),
         Option("--instance", "instance", str, None, "built-in instance: " + ", ".join(INSTANCES)),
         Option("--widths", "widths", str, None, "widths of the built-in instance, e.g. 3,3,2"),

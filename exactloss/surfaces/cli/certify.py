@@ -13,13 +13,13 @@ from typing import Any
 
 from exactloss.paper.certify import certify
 from exactloss.paper.instances import DEFAULT_ACTIVATION
-from exactloss.registry import register_command
+from exactloss.registry import PARAMS_HELP, register_command
 from exactloss.surfaces.cli.table import fit
 from exactloss.surfaces import html as report_html
 
 
 def _certify_args(p: Any) -> None:
-    p.add_argument("--params", required=True, help="parameter file (.json, .npz; .pt/.pth state_dict or .safetensors with the torch extra)")
+    p.add_argument("--params", required=True, help=PARAMS_HELP)
     p.add_argument("--data", required=True, help="data file (.json or .npz) with X and Y")
     p.add_argument("--activation", default=DEFAULT_ACTIVATION,
                    help=f"activation (default: {DEFAULT_ACTIVATION}, as for check NAME --params/--data)")

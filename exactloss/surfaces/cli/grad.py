@@ -12,11 +12,11 @@ import time
 from typing import Any
 
 from exactloss.paper.lemma_2_1 import gradients
-from exactloss.registry import register_command
+from exactloss.registry import PARAMS_HELP, register_command
 
 
 def _grad_args(p: Any) -> None:
-    p.add_argument("--params", required=True, help="parameter file (.json, .npz; .pt/.pth state_dict or .safetensors with the torch extra)")
+    p.add_argument("--params", required=True, help=PARAMS_HELP)
     p.add_argument("--data", required=True, help="data file (.json or .npz) with X and Y")
     p.add_argument("--activation", default="sigmoid", help="activation (default: sigmoid)")
     p.add_argument("--loss", default="squared", help="loss (default: squared)")

@@ -11,11 +11,11 @@ import json
 from typing import Any
 
 from exactloss.paper.rank_at_scale import certify_rank
-from exactloss.registry import register_command
+from exactloss.registry import PARAMS_HELP, register_command
 
 
 def _rank_args(p: Any) -> None:
-    p.add_argument("--params", required=True, help="parameter file (.json, .npz; .pt/.pth state_dict or .safetensors with the torch extra)")
+    p.add_argument("--params", required=True, help=PARAMS_HELP)
     p.add_argument("--data", required=True, help="data file (.json or .npz) with X")
     p.add_argument("--layer", type=int, default=None, help="k: certify rank [F_k, 1_N] = N")
     p.add_argument("--weights", type=int, default=None, help="l: certify rank W_l = n_l instead")
