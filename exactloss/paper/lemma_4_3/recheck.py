@@ -85,9 +85,8 @@ def recertify_lemma_4_3(saved: Result, digits: int) -> Result:
         cons = _points_and_direction(ev, steps)
         level, probes = _alpha0(cons, ev, d, prec, steps)
         probes = _probes_at_scale(cons, d, probes)
-        S = Ball(prec)
-        _determinant_signs(cons, probes, bool(d.get("alpha0_for_every_positive_alpha")), S, prec, steps)
-        level = _witnesses(ev, d.get("witness") or {}, S, prec, level, steps)
+        _determinant_signs(cons, probes, bool(d.get("alpha0_for_every_positive_alpha")), prec, steps)
+        level = _witnesses(ev, d.get("witness") or {}, Ball(prec), prec, level, steps)
     except _Refuted as exc:
         why = str(exc)
         steps.append(Verdict(why, False, None, ""))
@@ -176,7 +175,7 @@ def _probes_at_scale(cons: Construction, d: Mapping[str, Any], probes: list[Frac
     witness alpha and 10 times it (well conditioned: E(alpha) is near its limit there)."""
     if cons.N <= PROBE_MAX_N or not d.get("alpha0_for_every_positive_alpha"):
         return probes
-    w = (d.get("witness") or {}).get("at_alpha0") if isinstance(d.get("witness"), Mapping) else None
+    w = d["witness"].get("at_alpha0") if isinstance(d.get("witness"), Mapping) else None
     try:
         a = parse_rational(w["alpha"], "details.witness.at_alpha0.alpha") if isinstance(w, Mapping) else None
     except (KeyError, ExactlossError):
@@ -184,14 +183,13 @@ def _probes_at_scale(cons: Construction, d: Mapping[str, Any], probes: list[Frac
     return [a, 10 * a] if a is not None and a > 0 else probes
 
 
-def _determinant_signs(cons: Construction, probes: list[Fraction], every_alpha: bool, S: Ball, prec: int,
+def _determinant_signs(cons: Construction, probes: list[Fraction], every_alpha: bool, prec: int,
                        steps: list[Verdict]) -> None:
     """Step 3, the enclosures: ``det E(alpha)`` in arb at each probe excludes 0 (with the sign of
     ``lim det E``, unless ``det E != 0`` was proved for every ``alpha > 0``)."""
     sign = cons.limit_sign()
     done, open_ = [], []
     for al in probes:
-        det, p = None, prec
         for p in ((prec, 2 * prec) if cons.N <= PROBE_MAX_N else (prec,)):
             with Ball(p).scope():
                 det = Ball(p).matrix(cons.E(al, Ball(p))).det()
@@ -204,7 +202,7 @@ def _determinant_signs(cons: Construction, probes: list[Fraction], every_alpha: 
             open_.append(f"det E({al}) = {Ball(p).format(det, 12)} (not certified non-zero at {p} bits)")
             continue
         if not every_alpha and (1 if det > 0 else -1) != sign:
-            raise _Refuted(f"det E({al}) = {S.format(det, 12)} does not have the limit's sign {sign:+d}")
+            raise _Refuted(f"det E({al}) = {Ball(p).format(det, 12)} does not have the limit's sign {sign:+d}")
         done.append(al)
     if done:
         steps.append(Verdict("det E(alpha) enclosed at " + ", ".join(str(p) for p in done), True, "certified",

@@ -70,17 +70,15 @@ def test_undecided_probe_is_neither_confirmation_nor_refutation():
 
     import numpy as np
 
-    from exactloss.arith.systems import Ball
     from exactloss.paper.lemma_4_3 import recheck
     from exactloss.paper.lemma_4_3.construction import build
 
     cons = build(np.array([[Q(i)] for i in range(40)], dtype=object), activation="sigmoid")
     steps = []
-    recheck._determinant_signs(cons, [Q(1, 10), Q(100)], True, Ball(24), 24, steps)
-    by = {s.claim: s for s in steps}
+    recheck._determinant_signs(cons, [Q(1, 10), Q(100)], True, 24, steps)
     assert [s.holds for s in steps] == [True, None]
     assert "100" in steps[0].claim and "1/10" in steps[1].claim and "not certified non-zero" in steps[1].reason
-    assert steps[1].level is None and by  # no level for an undecided probe
+    assert steps[1].level is None  # no level for an undecided probe
 
 
 def test_probes_move_to_the_witness_alpha_at_scale():
