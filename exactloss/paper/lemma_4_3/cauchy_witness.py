@@ -39,6 +39,8 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
+
 from exactloss.net.network import Parameters
 from exactloss.paper.lemma_4_3.construction import Construction
 
@@ -76,36 +78,44 @@ def cauchy_witness(cons: Construction, alpha: Any, P: Parameters | None = None) 
     if N < 2:
         return no("N < 2")
     P = cons.parameters(alpha) if P is None else P
+    # only the entries the argument uses become Fractions: row/zero checks compare the objects as they are
+    # (a 1796 x 1796 layer is 3.2 million entries)
+    Ws = [np.asarray(W, dtype=object) for W in P.W[:k]]
+    Wk = Ws[k - 1]
+    if Wk.ndim != 2 or Wk.shape[0] < 1 or Wk.shape[1] < N - 1:
+        return no(f"layer {k} has fewer than N - 1 = {N - 1} units")
     try:
-        Ws = [[[Fraction(x) for x in row] for row in W] for W in P.W[:k]]
-        bs = [[Fraction(x) for x in b] for b in P.b[:k]]
+        bk = [Fraction(x) for x in list(P.b[k - 1])[: N - 1]]
+        col = [Fraction(x) for x in Ws[0][:, 0]]
     except (TypeError, ValueError):
         return no("the parameters are not exact rationals")
-    Wk, bk = Ws[k - 1], bs[k - 1]
-    if len(Wk) < 1 or len(Wk[0]) < N - 1:
-        return no(f"layer {k} has fewer than N - 1 = {N - 1} units")
+    if len(bk) < N - 1:
+        return no(f"b_{k} has fewer than N - 1 = {N - 1} entries")
     # layer k: first row -alpha, the other rows zero, in the first N - 1 columns
-    for j in range(N - 1):
-        if Wk[0][j] != -alpha:
-            return no(f"(W_{k})_{{1,{j + 1}}} = {Wk[0][j]} is not -alpha = {-alpha}")
-        for r in range(1, len(Wk)):
-            if Wk[r][j] != 0:
-                return no(f"(W_{k})_{{{r + 1},{j + 1}}} = {Wk[r][j]} is not 0")
-    dup = _distinct(bk[: N - 1])
+    head = Wk[:, : N - 1]
+    off = np.flatnonzero(head[0] != -alpha)
+    if off.size:
+        j = int(off[0])
+        return no(f"(W_{k})_{{1,{j + 1}}} = {head[0, j]} is not -alpha = {-alpha}")
+    off = np.argwhere(head[1:] != 0)
+    if off.size:
+        r, j = (int(v) for v in off[0])
+        return no(f"(W_{k})_{{{r + 2},{j + 1}}} = {head[r + 1, j]} is not 0")
+    dup = _distinct(bk)
     if dup is not None:
         a, b = dup
         return no(f"b_{k} has equal entries at units {a + 1} and {b + 1} ({bk[a]}): two equal columns")
     # layers 2..k-1: the first unit depends on the first unit below alone, injectively
     for p in range(2, k):
-        W = Ws[p - 1]
-        if W[0][0] == 0:
+        first = Ws[p - 1][:, 0]
+        if first[0] == 0:
             return no(f"(W_{p})_{{1,1}} = 0: the first unit of layer {p} is constant")
-        for r in range(1, len(W)):
-            if W[r][0] != 0:
-                return no(f"(W_{p})_{{{r + 1},1}} = {W[r][0]} is not 0")
+        off = np.flatnonzero(first[1:] != 0)
+        if off.size:
+            r = int(off[0]) + 1
+            return no(f"(W_{p})_{{{r + 1},1}} = {first[r]} is not 0")
     # layer 1: exact projections X_i W_1[:, 1] pairwise distinct
     X = cons.X
-    col = [Ws[0][r][0] for r in range(len(Ws[0]))]
     proj = [sum((Fraction(x) * c for x, c in zip(row, col) if c), Fraction(0)) for row in X]
     dup = _distinct(proj)
     if dup is not None:
